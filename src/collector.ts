@@ -1,0 +1,122 @@
+/**
+ * The collector, assembled: write-ahead log → store writer → store, fed by the OTLP/HTTP and
+ * OTLP/gRPC receivers, with the API and ops routes on the HTTP port. `close()` stops accepting,
+ * drains the log into the store and closes the database.
+ */
+import { rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
+import pino from 'pino';
+import type { ServeConfig } from './config/config.js';
+import { DB_FILE, DISCOVERY_FILE, WAL_DIR } from './config/data-dir.js';
+import { IngestService } from './ingest/ingest-service.js';
+import { OtlpGrpcReceiver } from './ingest/otlp-grpc/otlp-grpc-receiver.js';
+import { registerOtlpHttp, sendStatus } from './ingest/otlp-http/otlp-http-receiver.js';
+import type { OpenWalFile } from './wal/wal-file.js';
+import { CollectorMetrics } from './ops/collector-metrics.js';
+import { DuckdbStore } from './store/duckdb/duckdb-store.js';
+import type { Store } from './store/store.js';
+import { StoreWriter } from './wal/store-writer.js';
+import { WriteAheadLog } from './wal/write-ahead-log.js';
+import { registerOpsRoutes } from './web/ops-routes.js';
+import { registerSqlApi } from './web/sql-api.js';
+
+
+export interface Collector {
+  httpUrl: string;
+  httpPort: number;
+  grpcPort: number;
+  store: Store;
+  metrics: CollectorMetrics;
+  /** Resolves when everything acknowledged so far is in the store. */
+  drained(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface CollectorDeps {
+  /** Replaces the log's file access (tests inject failing disks). */
+  openWalFile?: OpenWalFile;
+}
+
+export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {}): Promise<Collector> {
+  const logger = pino({ level: cfg.logLevel, base: { service: 'unsilo' } });
+  const metrics = new CollectorMetrics();
+  const store = new DuckdbStore({ file: path.join(cfg.dataDir, DB_FILE) });
+  await store.start();
+
+  const wal = new WriteAheadLog({ dir: path.join(cfg.dataDir, WAL_DIR), ...cfg.wal, openFile: deps.openWalFile });
+  const walInfo = await wal.start();
+  if (walInfo.cutBytes > 0) {
+    metrics.walCutBytes.inc(walInfo.cutBytes);
+    logger.warn({ cutBytes: walInfo.cutBytes }, 'cut a torn or corrupt tail off the write-ahead log');
+  }
+  if (walInfo.pendingBytes > 0) logger.info({ bytes: walInfo.pendingBytes }, 'replaying the write-ahead log');
+
+  const writer = new StoreWriter(wal, store, cfg.writer, {
+    onWritten: (r) => {
+      for (const [signal, c] of [['logs', r.events], ['traces', r.spans], ['metrics', r.metrics]] as const) {
+        if (c.inserted) metrics.stored.inc({ signal }, c.inserted);
+        if (c.duplicates) metrics.duplicates.inc({ signal }, c.duplicates);
+      }
+    },
+    onError: (err) => {
+      metrics.storeErrors.inc();
+      logger.error({ err }, 'store write failed; retrying');
+    },
+  });
+  writer.start();
+  metrics.sources.walPendingBytes = () => wal.pendingBytes();
+  metrics.sources.writeLagBytes = () => writer.lagBytes();
+
+  const ingest = new IngestService(wal, metrics);
+  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 1024 * 1024 });
+  await registerOtlpHttp(app, ingest, metrics, { ...cfg.limits, retryAfterSeconds: cfg.retryAfterSeconds });
+  registerSqlApi(app, store, cfg.sql.maxRows);
+  registerOpsRoutes(app, metrics.registry, {
+    ready: () =>
+      writer.healthy()
+        ? { ready: true, reason: '' }
+        : { ready: false, reason: 'the store is failing; acknowledged data waits in the write-ahead log' },
+  });
+  app.setNotFoundHandler((req, reply) => {
+    req.raw.resume();
+    const json = !String(req.headers['content-type'] ?? '').includes('protobuf');
+    return sendStatus(reply, 404, `no such endpoint: ${req.method} ${req.url}; OTLP/HTTP paths are /v1/logs, /v1/metrics, /v1/traces`, json);
+  });
+  await app.listen({ host: cfg.host, port: cfg.port });
+  const address = app.server.address();
+  const httpPort = typeof address === 'object' && address ? address.port : cfg.port;
+
+  const grpc = new OtlpGrpcReceiver(ingest, metrics, {
+    host: cfg.host,
+    port: cfg.grpcPort,
+    maxMessageBytes: cfg.limits.maxDecompressedBytes,
+    retryAfterSeconds: cfg.retryAfterSeconds,
+  });
+  await grpc.start();
+
+  const host = cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host === '0.0.0.0' ? '127.0.0.1' : cfg.host;
+  const httpUrl = `http://${host}:${httpPort}`;
+  const discovery = path.join(cfg.dataDir, DISCOVERY_FILE);
+  await writeFile(discovery, JSON.stringify({ pid: process.pid, httpUrl, grpcPort: grpc.port }) + '\n');
+  logger.info({ http: httpUrl, grpcPort: grpc.port, dataDir: path.resolve(cfg.dataDir) }, 'unsilo collector listening');
+
+  let closing: Promise<void> | null = null;
+  return {
+    httpUrl,
+    httpPort,
+    grpcPort: grpc.port,
+    store,
+    metrics,
+    drained: () => writer.drained(),
+    close: () =>
+      (closing ??= (async () => {
+        await Promise.all([app.close(), grpc.close()]);
+        await writer.close();
+        await wal.close();
+        await store.close();
+        await rm(discovery, { force: true });
+        logger.info('unsilo collector stopped');
+      })()),
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * One config schema for the collector. Sources, lowest to highest: defaults, a JSON file
+ * (--config, UNSILO_CONFIG, or ./unsilo.config.json when present), UNSILO_* environment variables,
+ * command-line flags. Invalid values stop start-up with a message naming the key and the fix.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const MiB = 1024 * 1024;
+
+const port = z.number().int().min(0).max(65535);
+const bytes = z.number().int().positive();
+
+export const ServeConfig = z.object({
+  /** Interface the HTTP and gRPC receivers listen on. */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** OTLP/HTTP port; also serves the API, /healthz, /readyz and /metrics. 0 picks a free port. */
+  port: port.default(4318),
+  /** OTLP/gRPC port. 0 picks a free port. */
+  grpcPort: port.default(4317),
+  /** Directory holding the DuckDB file and the write-ahead log. */
+  dataDir: z.string().min(1).default('./data'),
+  /** pino log level. */
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Seconds a client is told to wait (Retry-After, gRPC RetryInfo) under backpressure. */
+  retryAfterSeconds: z.number().int().min(1).max(300).default(2),
+  limits: z
+    .object({
+      /** Largest request body on the wire. */
+      maxBodyBytes: bytes.default(8 * MiB),
+      /** Largest request body after decompression (gzip bombs stop here). */
+      maxDecompressedBytes: bytes.default(32 * MiB),
+    })
+    .prefault({}),
+  wal: z
+    .object({
+      /** Roll to a new log segment past this size. */
+      segmentBytes: bytes.default(64 * MiB),
+      /** Log bytes not yet in the store past which ingest answers 429. */
+      maxPendingBytes: bytes.default(256 * MiB),
+      /** Free disk space below which ingest answers 503. */
+      minFreeBytes: bytes.default(64 * MiB),
+    })
+    .prefault({}),
+  writer: z
+    .object({
+      /** Log bytes read per store write. */
+      batchBytes: bytes.default(8 * MiB),
+      /** Wait after a failed store write before retrying. */
+      retryMs: z.number().int().positive().default(1000),
+    })
+    .prefault({}),
+  sql: z
+    .object({
+      /** Most rows POST /api/sql returns. */
+      maxRows: z.number().int().positive().default(10_000),
+    })
+    .prefault({}),
+});
+
+export type ServeConfig = z.infer<typeof ServeConfig>;
+export type ServeConfigInput = z.input<typeof ServeConfig>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const ENV: Record<string, (v: string) => Partial<Record<keyof ServeConfigInput, unknown>>> = {
+  UNSILO_HOST: (v) => ({ host: v }),
+  UNSILO_PORT: (v) => ({ port: Number(v) }),
+  UNSILO_GRPC_PORT: (v) => ({ grpcPort: Number(v) }),
+  UNSILO_DATA_DIR: (v) => ({ dataDir: v }),
+  UNSILO_LOG_LEVEL: (v) => ({ logLevel: v }),
+};
+
+function readFileConfig(file: string | undefined, required: boolean): Record<string, unknown> {
+  if (!file || (!required && !existsSync(file))) return {};
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`);
+  }
+}
+
+/** Loads the collector config: flags > env > file > defaults. */
+export function loadServeConfig(
+  flags: Partial<ServeConfigInput> & { config?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): ServeConfig {
+  const { config: configFlag, ...flagValues } = flags;
+  const file = configFlag ?? env.UNSILO_CONFIG;
+  const fromFile = readFileConfig(file ?? 'unsilo.config.json', file !== undefined);
+  const fromEnv = Object.entries(ENV).reduce<Record<string, unknown>>(
+    (acc, [name, map]) => (env[name] !== undefined && env[name] !== '' ? { ...acc, ...map(env[name]) } : acc),
+    {},
+  );
+  const defined = Object.fromEntries(Object.entries(flagValues).filter(([, v]) => v !== undefined));
+  const parsed = ServeConfig.safeParse({ ...fromFile, ...fromEnv, ...defined });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n');
+    throw new ConfigError(`invalid configuration:\n${problems}\nFix the flag, UNSILO_* variable or config file key named above.`);
+  }
+  return parsed.data;
+}

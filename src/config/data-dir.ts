@@ -1,0 +1,5 @@
+/** The layout of the data directory. */
+export const DB_FILE = 'unsilo.duckdb';
+export const WAL_DIR = 'wal';
+/** Written while a collector runs, so the CLI on the same machine finds it. */
+export const DISCOVERY_FILE = 'collector.json';

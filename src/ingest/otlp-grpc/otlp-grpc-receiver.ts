@@ -1,0 +1,114 @@
+/**
+ * OTLP/gRPC receiver: LogsService, MetricsService and TraceService Export on one port (h2c).
+ * Messages are read as raw bytes and decoded by the same pipeline as HTTP; grpc-js enforces the size
+ * limit after decompression. Errors map to INVALID_ARGUMENT, RESOURCE_EXHAUSTED (with a RetryInfo
+ * detail, so OTLP clients retry) and UNAVAILABLE.
+ */
+import * as grpc from '@grpc/grpc-js';
+import type { Signal } from '../../model/otlp.js';
+import type { CollectorMetrics } from '../../ops/collector-metrics.js';
+import { DecodeError } from '../../pipeline/decode/decode-otlp.js';
+import { grpcPath } from '../../pipeline/decode/otlp-proto.js';
+import { WalFullError, WalUnavailableError } from '../../wal/write-ahead-log.js';
+import type { IngestService } from '../ingest-service.js';
+import { exportResponse, GrpcCode, statusBody } from '../otlp-status.js';
+
+export interface OtlpGrpcConfig {
+  host: string;
+  port: number;
+  /** Largest message after decompression, in bytes. */
+  maxMessageBytes: number;
+  retryAfterSeconds: number;
+}
+
+const SIGNALS: Signal[] = ['logs', 'metrics', 'traces'];
+const CODE_NAMES = Object.fromEntries(Object.entries(grpc.status).map(([k, v]) => [v, k]));
+
+const identity = (b: Buffer): Buffer => b;
+
+export class OtlpGrpcReceiver {
+  private server: grpc.Server | null = null;
+  private boundPort = 0;
+
+  constructor(
+    private readonly ingest: IngestService,
+    private readonly metrics: CollectorMetrics,
+    private readonly cfg: OtlpGrpcConfig,
+  ) {}
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  async start(): Promise<void> {
+    const server = new grpc.Server({
+      'grpc.max_receive_message_length': this.cfg.maxMessageBytes,
+    });
+    for (const signal of SIGNALS) {
+      const definition: grpc.ServiceDefinition = {
+        Export: {
+          path: grpcPath(signal),
+          requestStream: false,
+          responseStream: false,
+          requestSerialize: identity,
+          requestDeserialize: identity,
+          responseSerialize: identity,
+          responseDeserialize: identity,
+        },
+      };
+      server.addService(definition, { Export: this.handler(signal) });
+    }
+    this.boundPort = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(`${this.cfg.host}:${this.cfg.port}`, grpc.ServerCredentials.createInsecure(), (err, port) =>
+        err ? reject(err) : resolve(port),
+      ),
+    );
+    this.server = server;
+  }
+
+  private handler(signal: Signal): grpc.handleUnaryCall<Buffer, Buffer> {
+    return (call, callback) => {
+      const started = process.hrtime.bigint();
+      const finish = (code: number): void => {
+        this.metrics.requests.inc({ protocol: 'grpc', signal, status: CODE_NAMES[code] ?? String(code) });
+        this.metrics.requestSeconds.observe({ protocol: 'grpc', signal }, Number(process.hrtime.bigint() - started) / 1e9);
+      };
+      const fail = (code: number, message: string, retryAfter?: number): void => {
+        const metadata = new grpc.Metadata();
+        if (retryAfter !== undefined) {
+          metadata.set('grpc-status-details-bin', statusBody(code, message, false, retryAfter) as Buffer);
+        }
+        finish(code);
+        callback({ code, details: message, metadata });
+      };
+      this.ingest.ingest(signal, 'protobuf', call.request, { tokenMember: null }).then(
+        (result) => {
+          finish(grpc.status.OK);
+          callback(null, exportResponse(signal, false, result.rejected, result.rejectReason) as Buffer);
+        },
+        (err: unknown) => {
+          if (err instanceof DecodeError) fail(GrpcCode.INVALID_ARGUMENT, err.message);
+          else if (err instanceof WalFullError) fail(GrpcCode.RESOURCE_EXHAUSTED, err.message, this.cfg.retryAfterSeconds);
+          else if (err instanceof WalUnavailableError) fail(GrpcCode.UNAVAILABLE, err.message, this.cfg.retryAfterSeconds);
+          else fail(GrpcCode.INTERNAL, 'internal error');
+        },
+      );
+    };
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = null;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        server.forceShutdown();
+        resolve();
+      }, 5000);
+      server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}

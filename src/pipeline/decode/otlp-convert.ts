@@ -1,0 +1,237 @@
+/**
+ * Export*ServiceRequest objects (from protobufjs or OTLP/JSON) → decoded model. A malformed record is
+ * rejected alone and counted (it becomes OTLP partial_success); a malformed envelope throws DecodeError.
+ */
+import type {
+  DecodedLogRecord,
+  DecodedLogs,
+  DecodedMetric,
+  DecodedMetrics,
+  DecodedSpan,
+  DecodedTraces,
+  MetricKind,
+  Scope,
+  Temporality,
+} from '../../model/otlp.js';
+import { anyValue, arr, attributes, DecodeError, enumInt, idHex, int64String, num, obj, str } from './otlp-values.js';
+
+export interface Converted<T> {
+  batch: T;
+  rejected: number;
+  /** The first rejection's reason, for partial_success.error_message. */
+  rejectReason: string;
+}
+
+type Obj = Record<string, unknown>;
+
+const TEMPORALITY: Record<string, number> = {
+  AGGREGATION_TEMPORALITY_UNSPECIFIED: 0,
+  AGGREGATION_TEMPORALITY_DELTA: 1,
+  AGGREGATION_TEMPORALITY_CUMULATIVE: 2,
+};
+const SEVERITY: Record<string, number> = { SEVERITY_NUMBER_UNSPECIFIED: 0 };
+const SPAN_KIND: Record<string, number> = {
+  SPAN_KIND_UNSPECIFIED: 0,
+  SPAN_KIND_INTERNAL: 1,
+  SPAN_KIND_SERVER: 2,
+  SPAN_KIND_CLIENT: 3,
+  SPAN_KIND_PRODUCER: 4,
+  SPAN_KIND_CONSUMER: 5,
+};
+const STATUS: Record<string, number> = { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERROR: 2 };
+
+class Rejections {
+  count = 0;
+  reason = '';
+  add(err: unknown): void {
+    if (!(err instanceof DecodeError)) throw err;
+    this.count++;
+    if (this.reason === '') this.reason = err.message;
+  }
+}
+
+function scopeOf(v: unknown, path: string): Scope {
+  const s = obj(v, path);
+  return { name: str(s.name, `${path}.name`), version: str(s.version, `${path}.version`) };
+}
+
+function logRecord(r: Obj, path: string): DecodedLogRecord {
+  const time = int64String(r.timeUnixNano, `${path}.timeUnixNano`);
+  const observed = int64String(r.observedTimeUnixNano, `${path}.observedTimeUnixNano`);
+  return {
+    timeUnixNano: time === '0' ? observed : time,
+    observedTimeUnixNano: observed,
+    severityNumber: enumInt(r.severityNumber, SEVERITY, `${path}.severityNumber`),
+    severityText: str(r.severityText, `${path}.severityText`),
+    body: anyValue(r.body, `${path}.body`),
+    attributes: attributes(r.attributes, `${path}.attributes`),
+    traceId: idHex(r.traceId, 16, `${path}.traceId`),
+    spanId: idHex(r.spanId, 8, `${path}.spanId`),
+    eventName: str(r.eventName, `${path}.eventName`),
+  };
+}
+
+export function convertLogs(req: unknown): Converted<DecodedLogs> {
+  const rej = new Rejections();
+  const resources = arr(obj(req, 'request').resourceLogs, 'resourceLogs').map((rl, i) => {
+    const p = `resourceLogs[${i}]`;
+    return {
+      resource: attributes(obj(rl.resource, `${p}.resource`).attributes, `${p}.resource.attributes`),
+      scopes: arr(rl.scopeLogs, `${p}.scopeLogs`).map((sl, j) => {
+        const records: DecodedLogRecord[] = [];
+        const list = arr(sl.logRecords, `${p}.scopeLogs[${j}].logRecords`);
+        for (let k = 0; k < list.length; k++) {
+          try {
+            records.push(logRecord(obj(list[k], 'logRecord'), `${p}.scopeLogs[${j}].logRecords[${k}]`));
+          } catch (err) {
+            rej.add(err);
+          }
+        }
+        return { scope: scopeOf(sl.scope, `${p}.scopeLogs[${j}].scope`), records };
+      }),
+    };
+  });
+  return { batch: { signal: 'logs', resources }, rejected: rej.count, rejectReason: rej.reason };
+}
+
+const METRIC_KINDS: readonly MetricKind[] = ['sum', 'gauge', 'histogram', 'exponential_histogram', 'summary'];
+const METRIC_FIELDS = ['sum', 'gauge', 'histogram', 'exponentialHistogram', 'summary'] as const;
+
+function temporalityOf(v: unknown, path: string): Temporality {
+  const t = enumInt(v, TEMPORALITY, path);
+  if (t !== 0 && t !== 1 && t !== 2) throw new DecodeError(`${path}: unknown aggregation temporality ${t}`);
+  return t;
+}
+
+function metric(m: Obj, path: string, rej: Rejections): DecodedMetric {
+  const idx = METRIC_FIELDS.findIndex((f) => Object.hasOwn(m, f) && m[f] !== null);
+  if (idx < 0) throw new DecodeError(`${path}: metric has no data (sum, gauge, histogram, …)`);
+  const field = METRIC_FIELDS[idx] as (typeof METRIC_FIELDS)[number];
+  const kind = METRIC_KINDS[idx] as MetricKind;
+  const data = obj(m[field], `${path}.${field}`);
+  const points = [];
+  const list = arr(data.dataPoints, `${path}.${field}.dataPoints`);
+  for (let i = 0; i < list.length; i++) {
+    const dp = obj(list[i], 'dataPoint');
+    const pp = `${path}.${field}.dataPoints[${i}]`;
+    try {
+      const base = {
+        attributes: attributes(dp.attributes, `${pp}.attributes`),
+        startTimeUnixNano: int64String(dp.startTimeUnixNano, `${pp}.startTimeUnixNano`),
+        timeUnixNano: int64String(dp.timeUnixNano, `${pp}.timeUnixNano`),
+      };
+      if (kind === 'sum' || kind === 'gauge') {
+        const value = Object.hasOwn(dp, 'asInt') ? Number(int64String(dp.asInt, `${pp}.asInt`)) : num(dp.asDouble, `${pp}.asDouble`);
+        points.push({ ...base, value, count: null, detail: null });
+      } else {
+        const count = Number(int64String(dp.count, `${pp}.count`));
+        const value = Object.hasOwn(dp, 'sum') && dp.sum !== null ? num(dp.sum, `${pp}.sum`) : null;
+        const detail: Record<string, number | number[] | null> = {};
+        if (kind === 'histogram') {
+          detail.bucket_counts = arr(dp.bucketCounts, `${pp}.bucketCounts`).map((c) => Number(int64String(c, pp)));
+          detail.explicit_bounds = arr(dp.explicitBounds, `${pp}.explicitBounds`).map((b) => num(b, pp));
+        }
+        if (kind === 'summary') {
+          for (const q of arr(dp.quantileValues, `${pp}.quantileValues`)) {
+            detail[`q${num(q.quantile, pp)}`] = num(q.value, pp);
+          }
+        }
+        if (kind === 'exponential_histogram') {
+          detail.scale = num(dp.scale, `${pp}.scale`);
+          detail.zero_count = Number(int64String(dp.zeroCount, `${pp}.zeroCount`));
+        }
+        if (Object.hasOwn(dp, 'min') && dp.min !== null) detail.min = num(dp.min, `${pp}.min`);
+        if (Object.hasOwn(dp, 'max') && dp.max !== null) detail.max = num(dp.max, `${pp}.max`);
+        points.push({ ...base, value, count, detail });
+      }
+    } catch (err) {
+      rej.add(err);
+    }
+  }
+  return {
+    name: str(m.name, `${path}.name`),
+    description: str(m.description, `${path}.description`),
+    unit: str(m.unit, `${path}.unit`),
+    kind,
+    temporality: kind === 'gauge' || kind === 'summary' ? 0 : temporalityOf(data.aggregationTemporality, `${path}.${field}.aggregationTemporality`),
+    isMonotonic: data.isMonotonic === true,
+    points,
+  };
+}
+
+export function convertMetrics(req: unknown): Converted<DecodedMetrics> {
+  const rej = new Rejections();
+  const resources = arr(obj(req, 'request').resourceMetrics, 'resourceMetrics').map((rm, i) => {
+    const p = `resourceMetrics[${i}]`;
+    return {
+      resource: attributes(obj(rm.resource, `${p}.resource`).attributes, `${p}.resource.attributes`),
+      scopes: arr(rm.scopeMetrics, `${p}.scopeMetrics`).map((sm, j) => {
+        const metrics: DecodedMetric[] = [];
+        const list = arr(sm.metrics, `${p}.scopeMetrics[${j}].metrics`);
+        for (let k = 0; k < list.length; k++) {
+          const mp = `${p}.scopeMetrics[${j}].metrics[${k}]`;
+          try {
+            metrics.push(metric(obj(list[k], mp), mp, rej));
+          } catch (err) {
+            rej.add(err);
+          }
+        }
+        return { scope: scopeOf(sm.scope, `${p}.scopeMetrics[${j}].scope`), metrics };
+      }),
+    };
+  });
+  return { batch: { signal: 'metrics', resources }, rejected: rej.count, rejectReason: rej.reason };
+}
+
+function span(s: Obj, path: string): DecodedSpan {
+  const traceId = idHex(s.traceId, 16, `${path}.traceId`);
+  const spanId = idHex(s.spanId, 8, `${path}.spanId`);
+  if (traceId === '' || spanId === '') throw new DecodeError(`${path}: a span needs a non-zero traceId and spanId`);
+  const status = obj(s.status, `${path}.status`);
+  return {
+    traceId,
+    spanId,
+    parentSpanId: idHex(s.parentSpanId, 8, `${path}.parentSpanId`),
+    name: str(s.name, `${path}.name`),
+    kind: enumInt(s.kind, SPAN_KIND, `${path}.kind`),
+    startTimeUnixNano: int64String(s.startTimeUnixNano, `${path}.startTimeUnixNano`),
+    endTimeUnixNano: int64String(s.endTimeUnixNano, `${path}.endTimeUnixNano`),
+    attributes: attributes(s.attributes, `${path}.attributes`),
+    events: arr(s.events, `${path}.events`).map((e, i) => ({
+      timeUnixNano: int64String(e.timeUnixNano, `${path}.events[${i}].timeUnixNano`),
+      name: str(e.name, `${path}.events[${i}].name`),
+      attributes: attributes(e.attributes, `${path}.events[${i}].attributes`),
+    })),
+    links: arr(s.links, `${path}.links`).map((l, i) => ({
+      traceId: idHex(l.traceId, 16, `${path}.links[${i}].traceId`),
+      spanId: idHex(l.spanId, 8, `${path}.links[${i}].spanId`),
+      attributes: attributes(l.attributes, `${path}.links[${i}].attributes`),
+    })),
+    statusCode: enumInt(status.code, STATUS, `${path}.status.code`),
+    statusMessage: str(status.message, `${path}.status.message`),
+  };
+}
+
+export function convertTraces(req: unknown): Converted<DecodedTraces> {
+  const rej = new Rejections();
+  const resources = arr(obj(req, 'request').resourceSpans, 'resourceSpans').map((rs, i) => {
+    const p = `resourceSpans[${i}]`;
+    return {
+      resource: attributes(obj(rs.resource, `${p}.resource`).attributes, `${p}.resource.attributes`),
+      scopes: arr(rs.scopeSpans, `${p}.scopeSpans`).map((ss, j) => {
+        const spans: DecodedSpan[] = [];
+        const list = arr(ss.spans, `${p}.scopeSpans[${j}].spans`);
+        for (let k = 0; k < list.length; k++) {
+          const sp = `${p}.scopeSpans[${j}].spans[${k}]`;
+          try {
+            spans.push(span(obj(list[k], sp), sp));
+          } catch (err) {
+            rej.add(err);
+          }
+        }
+        return { scope: scopeOf(ss.scope, `${p}.scopeSpans[${j}].scope`), spans };
+      }),
+    };
+  });
+  return { batch: { signal: 'traces', resources }, rejected: rej.count, rejectReason: rej.reason };
+}

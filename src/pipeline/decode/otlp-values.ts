@@ -1,0 +1,142 @@
+/**
+ * Wire-neutral readers for OTLP values. The same object shapes arrive from protobufjs (bytes as
+ * Uint8Array, 64-bit ints as Long) and from OTLP/JSON (ids as hex strings, 64-bit ints as decimal
+ * strings or numbers, enums as ints or names). Set fields are own properties in both; protobufjs keeps
+ * defaults on the prototype, so presence is tested with Object.hasOwn.
+ */
+import type { Attributes, AttrValue } from '../../model/otlp.js';
+
+export class DecodeError extends Error {
+  override readonly name = 'DecodeError';
+}
+
+type Obj = Record<string, unknown>;
+
+const has = (o: Obj, k: string): boolean => Object.hasOwn(o, k);
+
+const isLong = (v: unknown): v is { low: number; high: number; unsigned: boolean; toString(): string } =>
+  typeof v === 'object' && v !== null && 'low' in v && 'high' in v;
+
+const DECIMAL = /^-?\d+$/;
+
+/** A 64-bit integer as an exact decimal string ('0' when absent). */
+export function int64String(v: unknown, path: string): string {
+  if (v === undefined || v === null) return '0';
+  if (typeof v === 'string') {
+    if (!DECIMAL.test(v)) throw new DecodeError(`${path}: expected a 64-bit integer, got "${v.slice(0, 40)}"`);
+    return v;
+  }
+  if (typeof v === 'number') {
+    if (!Number.isInteger(v)) throw new DecodeError(`${path}: expected an integer, got ${v}`);
+    return BigInt(v).toString();
+  }
+  if (typeof v === 'bigint') return v.toString();
+  if (isLong(v)) return v.toString();
+  throw new DecodeError(`${path}: expected a 64-bit integer`);
+}
+
+/** A 64-bit integer as a JS number when it is safe, else its decimal string. */
+export function int64Value(v: unknown, path: string): number | string {
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return v;
+  if (isLong(v) && (v.high === 0 || v.high === -1)) {
+    const n = v.high === 0 ? v.low >>> 0 : v.unsigned ? NaN : v.low | 0;
+    if (!Number.isNaN(n) && (v.high === 0 || v.low < 0)) return n;
+  }
+  const s = int64String(v, path);
+  const n = Number(s);
+  return Number.isSafeInteger(n) ? n : s;
+}
+
+const HEX = /^[0-9a-fA-F]*$/;
+
+/** A trace or span id as lowercase hex ('' when absent or all zero bytes). */
+export function idHex(v: unknown, bytes: 8 | 16, path: string): string {
+  if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) return '';
+  let hex: string;
+  if (typeof v === 'string') {
+    if (v.length !== bytes * 2 || !HEX.test(v)) {
+      throw new DecodeError(`${path}: expected ${bytes * 2} hex characters, got "${v.slice(0, 40)}"`);
+    }
+    hex = v.toLowerCase();
+  } else if (v instanceof Uint8Array) {
+    if (v.length === 0) return '';
+    if (v.length !== bytes) throw new DecodeError(`${path}: expected ${bytes} bytes, got ${v.length}`);
+    hex = Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex');
+  } else {
+    throw new DecodeError(`${path}: expected an id`);
+  }
+  return /^0+$/.test(hex) ? '' : hex;
+}
+
+export function num(v: unknown, path: string): number {
+  if (typeof v === 'number') return v;
+  if (v === undefined || v === null) return 0;
+  if (typeof v === 'string') {
+    if (v === 'NaN') return NaN;
+    if (v === 'Infinity') return Infinity;
+    if (v === '-Infinity') return -Infinity;
+    const n = Number(v);
+    if (v.trim() !== '' && !Number.isNaN(n)) return n;
+  }
+  if (isLong(v)) return Number(v.toString());
+  throw new DecodeError(`${path}: expected a number`);
+}
+
+export function str(v: unknown, path: string): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'string') return v;
+  throw new DecodeError(`${path}: expected a string`);
+}
+
+export function arr(v: unknown, path: string): Obj[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) throw new DecodeError(`${path}: expected an array`);
+  return v as Obj[];
+}
+
+export function obj(v: unknown, path: string): Obj {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw new DecodeError(`${path}: expected an object`);
+  return v as Obj;
+}
+
+/** An enum that JSON may carry as an int or as its name (names map through `names`). */
+export function enumInt(v: unknown, names: Record<string, number>, path: string): number {
+  if (v === undefined || v === null) return 0;
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (typeof v === 'string') {
+    const n = names[v];
+    if (n !== undefined) return n;
+  }
+  throw new DecodeError(`${path}: unknown enum value ${JSON.stringify(v)}`);
+}
+
+export function anyValue(v: unknown, path: string): AttrValue {
+  if (v === undefined || v === null) return null;
+  const o = obj(v, path);
+  if (has(o, 'stringValue')) return str(o.stringValue, path);
+  if (has(o, 'intValue')) return int64Value(o.intValue, path);
+  if (has(o, 'doubleValue')) return num(o.doubleValue, path);
+  if (has(o, 'boolValue')) return o.boolValue === true;
+  if (has(o, 'arrayValue')) {
+    return arr(obj(o.arrayValue, path).values, path).map((x, i) => anyValue(x, `${path}[${i}]`));
+  }
+  if (has(o, 'kvlistValue')) return attributes(obj(o.kvlistValue, path).values, path);
+  if (has(o, 'bytesValue')) {
+    const b = o.bytesValue;
+    return b instanceof Uint8Array ? Buffer.from(b).toString('base64') : str(b, path);
+  }
+  return null;
+}
+
+export function attributes(v: unknown, path: string): Attributes {
+  const out: Attributes = {};
+  const list = arr(v, path);
+  for (let i = 0; i < list.length; i++) {
+    const kv = list[i] as Obj;
+    if (typeof kv !== 'object' || kv === null) throw new DecodeError(`${path}[${i}]: expected a key/value`);
+    const key = str(kv.key, `${path}[${i}].key`);
+    out[key] = anyValue(kv.value, `${path}[${i}].value`);
+  }
+  return out;
+}

@@ -1,0 +1,72 @@
+/**
+ * normalize (logs): one OTLP log record → one `events` row with typed columns and the original
+ * attributes and resource as JSON. The event name is `event.name`, else OTLP `eventName`, else the body
+ * without its `claude_code.` prefix (Claude Code puts it in the body and in `event.name`). Unknown event
+ * names are kept. The key hashes the whole content: (session.id, event.sequence) is not unique, since the
+ * sequence restarts in every process and --resume reuses the session id.
+ */
+import type { DecodedLogRecord, DecodedLogs } from '../../model/otlp.js';
+import type { EventRow } from '../../model/records.js';
+import { nanosToMicros, toBool, toInt, toNum, toStr } from './coerce.js';
+import { contentKey, memberOf } from './identity.js';
+
+const PREFIX = 'claude_code.';
+
+function eventNameOf(r: DecodedLogRecord): string {
+  const raw = toStr(r.attributes['event.name']) ?? (r.eventName || null) ?? toStr(r.body) ?? 'unknown';
+  return raw.startsWith(PREFIX) ? raw.slice(PREFIX.length) : raw;
+}
+
+export function normalizeEvents(batch: DecodedLogs, tokenMember: string | null): EventRow[] {
+  const rows: EventRow[] = [];
+  for (const { resource, scopes } of batch.resources) {
+    const resourceJson = JSON.stringify(resource);
+    for (const { scope, records } of scopes) {
+      for (const r of records) {
+        const a = r.attributes;
+        const attrsJson = JSON.stringify(a);
+        const name = eventNameOf(r);
+        rows.push({
+          key: contentKey(name, r.timeUnixNano, attrsJson, resourceJson, toStr(r.body) ?? ''),
+          ts: nanosToMicros(r.timeUnixNano),
+          member: memberOf(tokenMember, resource, a),
+          event_name: name,
+          session_id: toStr(a['session.id']),
+          prompt_id: toStr(a['prompt.id']),
+          event_sequence: toInt(a['event.sequence']),
+          user_id: toStr(a['user.id']),
+          user_email: toStr(a['user.email']),
+          user_account_uuid: toStr(a['user.account_uuid']),
+          organization_id: toStr(a['organization.id']),
+          app_version: toStr(a['app.version']) ?? toStr(resource['service.version']),
+          terminal_type: toStr(a['terminal.type']),
+          model: toStr(a['model']),
+          query_source: toStr(a['query_source']),
+          tool_name: toStr(a['tool_name']),
+          tool_use_id: toStr(a['tool_use_id']),
+          request_id: toStr(a['request_id']),
+          success: toBool(a['success']),
+          decision: toStr(a['decision']),
+          source: toStr(a['source']),
+          duration_ms: toNum(a['duration_ms']),
+          input_tokens: toInt(a['input_tokens']),
+          output_tokens: toInt(a['output_tokens']),
+          cache_read_tokens: toInt(a['cache_read_tokens']),
+          cache_creation_tokens: toInt(a['cache_creation_tokens']),
+          cost_usd: toNum(a['cost_usd']),
+          error: toStr(a['error']),
+          error_type: toStr(a['error_type']),
+          status_code: toInt(a['status_code']),
+          attempt: toInt(a['attempt']),
+          prompt_length: toInt(a['prompt_length']),
+          trace_id: r.traceId || null,
+          span_id: r.spanId || null,
+          scope_name: scope.name,
+          attributes: attrsJson,
+          resource: resourceJson,
+        });
+      }
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,49 @@
+/**
+ * The ingest pipeline, top to bottom: decode → normalize. Pure: bytes in, rows out, plus what was
+ * rejected and why. Redaction and enrichment join here as one line each.
+ */
+import type { Signal } from '../model/otlp.js';
+import { emptyRowBatch, type RowBatch } from '../model/records.js';
+import { decodeOtlp, type Encoding } from './decode/decode-otlp.js';
+import { normalizeEvents } from './normalize/normalize-events.js';
+import { normalizeMetrics } from './normalize/normalize-metrics.js';
+import { normalizeSpans } from './normalize/normalize-spans.js';
+
+export interface PipelineContext {
+  /** The member named by the request's ingest token, when there is one. */
+  tokenMember: string | null;
+}
+
+export interface PipelineResult {
+  rows: RowBatch;
+  /** Records that became rows. */
+  accepted: number;
+  /** Records refused one by one (partial success), with the first reason. */
+  rejected: number;
+  rejectReason: string;
+}
+
+export function runPipeline(signal: Signal, encoding: Encoding, body: Buffer, ctx: PipelineContext): PipelineResult {
+  const decoded = decodeOtlp(signal, encoding, body);
+  const rows = emptyRowBatch();
+  const batch = decoded.batch;
+  switch (batch.signal) {
+    case 'logs':
+      rows.events = normalizeEvents(batch, ctx.tokenMember);
+      break;
+    case 'metrics':
+      rows.metrics = normalizeMetrics(batch, ctx.tokenMember);
+      break;
+    case 'traces':
+      rows.spans = normalizeSpans(batch, ctx.tokenMember);
+      break;
+    default:
+      batch satisfies never;
+  }
+  return {
+    rows,
+    accepted: rows.events.length + rows.metrics.length + rows.spans.length,
+    rejected: decoded.rejected,
+    rejectReason: decoded.rejectReason,
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * The store contract. A store writes row batches idempotently (a row whose key is already stored is
+ * a duplicate and is skipped) and answers SQL written against its dialect. DuckDB is the embedded
+ * default; ClickHouse implements the same contract.
+ */
+import type { RowBatch } from '../model/records.js';
+import type { Dialect } from './dialect.js';
+
+export interface WriteCounts {
+  inserted: number;
+  duplicates: number;
+}
+
+export interface WriteResult {
+  events: WriteCounts;
+  spans: WriteCounts;
+  metrics: WriteCounts;
+}
+
+export type CellValue = string | number | boolean | null;
+
+export interface QueryResult {
+  columns: string[];
+  rows: CellValue[][];
+}
+
+export interface QueryOptions {
+  /** Refuse anything but a read-only statement. */
+  readOnly?: boolean;
+  /** At most this many rows are returned (the rest are not read). */
+  maxRows?: number;
+}
+
+export class QueryError extends Error {
+  override readonly name = 'QueryError';
+}
+
+export interface Store {
+  readonly dialect: Dialect;
+  start(): Promise<void>;
+  write(batch: RowBatch): Promise<WriteResult>;
+  query(sql: string, params?: CellValue[], opts?: QueryOptions): Promise<QueryResult>;
+  close(): Promise<void>;
+}
