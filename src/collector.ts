@@ -21,7 +21,6 @@ import { WriteAheadLog } from './wal/write-ahead-log.js';
 import { registerOpsRoutes } from './web/ops-routes.js';
 import { registerSqlApi } from './web/sql-api.js';
 
-
 export interface Collector {
   httpUrl: string;
   httpPort: number;
@@ -44,7 +43,11 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
   const store = new DuckdbStore({ file: path.join(cfg.dataDir, DB_FILE) });
   await store.start();
 
-  const wal = new WriteAheadLog({ dir: path.join(cfg.dataDir, WAL_DIR), ...cfg.wal, openFile: deps.openWalFile });
+  const wal = new WriteAheadLog({
+    dir: path.join(cfg.dataDir, WAL_DIR),
+    ...cfg.wal,
+    openFile: deps.openWalFile,
+  });
   const walInfo = await wal.start();
   if (walInfo.cutBytes > 0) {
     metrics.walCutBytes.inc(walInfo.cutBytes);
@@ -54,7 +57,11 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
 
   const writer = new StoreWriter(wal, store, cfg.writer, {
     onWritten: (r) => {
-      for (const [signal, c] of [['logs', r.events], ['traces', r.spans], ['metrics', r.metrics]] as const) {
+      for (const [signal, c] of [
+        ['logs', r.events],
+        ['traces', r.spans],
+        ['metrics', r.metrics],
+      ] as const) {
         if (c.inserted) metrics.stored.inc({ signal }, c.inserted);
         if (c.duplicates) metrics.duplicates.inc({ signal }, c.duplicates);
       }
@@ -69,7 +76,11 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
   metrics.sources.writeLagBytes = () => writer.lagBytes();
 
   const ingest = new IngestService(wal, metrics);
-  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 1024 * 1024 });
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+  });
   await registerOtlpHttp(app, ingest, metrics, { ...cfg.limits, retryAfterSeconds: cfg.retryAfterSeconds });
   registerSqlApi(app, store, cfg.sql.maxRows);
   registerOpsRoutes(app, metrics.registry, {
@@ -81,7 +92,12 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
   app.setNotFoundHandler((req, reply) => {
     req.raw.resume();
     const json = !String(req.headers['content-type'] ?? '').includes('protobuf');
-    return sendStatus(reply, 404, `no such endpoint: ${req.method} ${req.url}; OTLP/HTTP paths are /v1/logs, /v1/metrics, /v1/traces`, json);
+    return sendStatus(
+      reply,
+      404,
+      `no such endpoint: ${req.method} ${req.url}; OTLP/HTTP paths are /v1/logs, /v1/metrics, /v1/traces`,
+      json,
+    );
   });
   await app.listen({ host: cfg.host, port: cfg.port });
   const address = app.server.address();
@@ -99,7 +115,10 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
   const httpUrl = `http://${host}:${httpPort}`;
   const discovery = path.join(cfg.dataDir, DISCOVERY_FILE);
   await writeFile(discovery, JSON.stringify({ pid: process.pid, httpUrl, grpcPort: grpc.port }) + '\n');
-  logger.info({ http: httpUrl, grpcPort: grpc.port, dataDir: path.resolve(cfg.dataDir) }, 'unsilo collector listening');
+  logger.info(
+    { http: httpUrl, grpcPort: grpc.port, dataDir: path.resolve(cfg.dataDir) },
+    'unsilo collector listening',
+  );
 
   let closing: Promise<void> | null = null;
   return {

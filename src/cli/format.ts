@@ -15,9 +15,16 @@ export function formatResult(result: QueryResult, format: Format): string {
     case 'json':
       return JSON.stringify(rowObjects(result), null, 2);
     case 'csv':
-      return stringify(result.rows.map((r) => r.map((v) => (v === null ? '' : v))), { header: true, columns: result.columns }).trimEnd();
+      return stringify(
+        result.rows.map((r) => r.map((v) => (v === null ? '' : v))),
+        { header: true, columns: result.columns },
+      ).trimEnd();
     case 'table': {
-      const table = new Table({ head: result.columns, style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
+      const table = new Table({
+        head: result.columns,
+        style: { head: [], border: [] },
+        chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+      });
       for (const row of result.rows) table.push(row.map((v) => (v === null ? '' : String(v))));
       const n = result.rows.length;
       return `${table.toString()}\n(${n} row${n === 1 ? '' : 's'})`;

@@ -97,8 +97,12 @@ export function loadServeConfig(
   const defined = Object.fromEntries(Object.entries(flagValues).filter(([, v]) => v !== undefined));
   const parsed = ServeConfig.safeParse({ ...fromFile, ...fromEnv, ...defined });
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n');
-    throw new ConfigError(`invalid configuration:\n${problems}\nFix the flag, UNSILO_* variable or config file key named above.`);
+    const problems = parsed.error.issues
+      .map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('\n');
+    throw new ConfigError(
+      `invalid configuration:\n${problems}\nFix the flag, UNSILO_* variable or config file key named above.`,
+    );
   }
   return parsed.data;
 }

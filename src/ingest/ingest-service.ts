@@ -23,7 +23,12 @@ export class IngestService {
     private readonly metrics: CollectorMetrics,
   ) {}
 
-  async ingest(signal: Signal, encoding: Encoding, body: Buffer, ctx: PipelineContext): Promise<IngestResult> {
+  async ingest(
+    signal: Signal,
+    encoding: Encoding,
+    body: Buffer,
+    ctx: PipelineContext,
+  ): Promise<IngestResult> {
     const result = runPipeline(signal, encoding, body, ctx);
     if (result.rejected > 0) this.metrics.rejected.inc({ signal }, result.rejected);
     if (result.accepted > 0) {

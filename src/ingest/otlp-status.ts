@@ -11,11 +11,19 @@ const REJECTED_FIELD: Record<Signal, string> = {
   traces: 'rejectedSpans',
 };
 
-export function exportResponse(signal: Signal, json: boolean, rejected: number, message: string): Buffer | string {
-  const body = rejected > 0 ? { partialSuccess: { [REJECTED_FIELD[signal]]: rejected, errorMessage: message } } : {};
+export function exportResponse(
+  signal: Signal,
+  json: boolean,
+  rejected: number,
+  message: string,
+): Buffer | string {
+  const body =
+    rejected > 0 ? { partialSuccess: { [REJECTED_FIELD[signal]]: rejected, errorMessage: message } } : {};
   if (json) {
     if (rejected === 0) return '{}';
-    return JSON.stringify({ partialSuccess: { [REJECTED_FIELD[signal]]: String(rejected), errorMessage: message } });
+    return JSON.stringify({
+      partialSuccess: { [REJECTED_FIELD[signal]]: String(rejected), errorMessage: message },
+    });
   }
   const type = responseType(signal);
   return Buffer.from(type.encode(type.fromObject(body)).finish());
@@ -43,11 +51,18 @@ export function grpcCodeForHttp(status: number): number {
 function retryDetail(retryAfterSeconds: number): { typeUrl: string; value: Uint8Array } {
   return {
     typeUrl: 'type.googleapis.com/google.rpc.RetryInfo',
-    value: retryInfoType.encode(retryInfoType.fromObject({ retryDelay: { seconds: retryAfterSeconds } })).finish(),
+    value: retryInfoType
+      .encode(retryInfoType.fromObject({ retryDelay: { seconds: retryAfterSeconds } }))
+      .finish(),
   };
 }
 
-export function statusBody(code: number, message: string, json: boolean, retryAfterSeconds?: number): Buffer | string {
+export function statusBody(
+  code: number,
+  message: string,
+  json: boolean,
+  retryAfterSeconds?: number,
+): Buffer | string {
   if (json) return JSON.stringify({ code, message });
   const details = retryAfterSeconds === undefined ? [] : [retryDetail(retryAfterSeconds)];
   return Buffer.from(statusType.encode(statusType.fromObject({ code, message, details })).finish());

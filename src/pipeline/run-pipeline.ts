@@ -23,7 +23,12 @@ export interface PipelineResult {
   rejectReason: string;
 }
 
-export function runPipeline(signal: Signal, encoding: Encoding, body: Buffer, ctx: PipelineContext): PipelineResult {
+export function runPipeline(
+  signal: Signal,
+  encoding: Encoding,
+  body: Buffer,
+  ctx: PipelineContext,
+): PipelineResult {
   const decoded = decodeOtlp(signal, encoding, body);
   const rows = emptyRowBatch();
   const batch = decoded.batch;

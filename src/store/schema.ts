@@ -11,8 +11,16 @@ export type Columns<Row> = readonly { name: keyof Row & string; type: ColumnType
 export const EVENT_COLUMNS: Columns<EventRow> = [
   { name: 'key', type: 'string', doc: 'idempotency key: hash of the whole record' },
   { name: 'ts', type: 'timestamp', doc: 'event time (UTC)' },
-  { name: 'member', type: 'string', doc: 'who: token member, else member/team.member attribute, user.email, user.account_uuid, user.id' },
-  { name: 'event_name', type: 'string', doc: 'event name without the claude_code. prefix (api_request, tool_result, …)' },
+  {
+    name: 'member',
+    type: 'string',
+    doc: 'who: token member, else member/team.member attribute, user.email, user.account_uuid, user.id',
+  },
+  {
+    name: 'event_name',
+    type: 'string',
+    doc: 'event name without the claude_code. prefix (api_request, tool_result, …)',
+  },
   { name: 'session_id', type: 'string', doc: 'session.id' },
   { name: 'prompt_id', type: 'string', doc: 'prompt.id: one user turn' },
   { name: 'event_sequence', type: 'int', doc: 'event.sequence: restarts at 0 in every process' },
@@ -23,7 +31,11 @@ export const EVENT_COLUMNS: Columns<EventRow> = [
   { name: 'app_version', type: 'string', doc: 'app.version, else the resource service.version' },
   { name: 'terminal_type', type: 'string', doc: 'terminal.type' },
   { name: 'model', type: 'string', doc: 'model (api_request, api_error, …)' },
-  { name: 'query_source', type: 'string', doc: 'query_source as sent (sdk, agent:builtin:general-purpose, …)' },
+  {
+    name: 'query_source',
+    type: 'string',
+    doc: 'query_source as sent (sdk, agent:builtin:general-purpose, …)',
+  },
   { name: 'tool_name', type: 'string', doc: 'tool_name (tool_result, tool_decision)' },
   { name: 'tool_use_id', type: 'string', doc: 'tool_use_id' },
   { name: 'request_id', type: 'string', doc: 'request_id of the API call' },
@@ -53,7 +65,11 @@ export const SPAN_COLUMNS: Columns<SpanRow> = [
   { name: 'trace_id', type: 'string', doc: 'trace id (hex)' },
   { name: 'span_id', type: 'string', doc: 'span id (hex)' },
   { name: 'parent_span_id', type: 'string', doc: 'parent span id, null for a root' },
-  { name: 'name', type: 'string', doc: 'claude_code.interaction, claude_code.llm_request, claude_code.tool, …' },
+  {
+    name: 'name',
+    type: 'string',
+    doc: 'claude_code.interaction, claude_code.llm_request, claude_code.tool, …',
+  },
   { name: 'kind', type: 'int', doc: 'OTLP span kind' },
   { name: 'start_ts', type: 'timestamp', doc: 'start (UTC)' },
   { name: 'end_ts', type: 'timestamp', doc: 'end (UTC)' },
@@ -69,7 +85,11 @@ export const SPAN_COLUMNS: Columns<SpanRow> = [
 
 export const METRIC_COLUMNS: Columns<MetricPointRow> = [
   { name: 'key', type: 'string', doc: 'hash of (series, start, time)' },
-  { name: 'series_key', type: 'string', doc: 'hash of metric name, unit, kind, resource and point attributes' },
+  {
+    name: 'series_key',
+    type: 'string',
+    doc: 'hash of metric name, unit, kind, resource and point attributes',
+  },
   { name: 'name', type: 'string', doc: 'claude_code.cost.usage, claude_code.token.usage, …' },
   { name: 'unit', type: 'string', doc: 'unit (USD, tokens, s, or empty)' },
   { name: 'kind', type: 'string', doc: 'sum | gauge | histogram | exponential_histogram | summary' },
@@ -82,7 +102,11 @@ export const METRIC_COLUMNS: Columns<MetricPointRow> = [
   { name: 'session_id', type: 'string', doc: 'session.id' },
   { name: 'member', type: 'string', doc: 'as in events' },
   { name: 'model', type: 'string', doc: 'model attribute' },
-  { name: 'type', type: 'string', doc: 'type attribute (input/output/cacheRead/cacheCreation, added/removed, …)' },
+  {
+    name: 'type',
+    type: 'string',
+    doc: 'type attribute (input/output/cacheRead/cacheCreation, added/removed, …)',
+  },
   { name: 'attributes', type: 'json', doc: 'every point attribute' },
   { name: 'resource', type: 'json', doc: 'every resource attribute' },
   { name: 'detail', type: 'json', doc: 'histogram buckets, quantiles, min/max' },

@@ -187,7 +187,11 @@ export class WriteAheadLog {
       while (pos + HEADER <= buf.length) {
         const len = buf.readUInt32LE(pos);
         if (pos + HEADER + len > buf.length) break;
-        records.push({ offset: offset + pos, end: offset + pos + HEADER + len, payload: buf.subarray(pos + HEADER, pos + HEADER + len) });
+        records.push({
+          offset: offset + pos,
+          end: offset + pos + HEADER + len,
+          payload: buf.subarray(pos + HEADER, pos + HEADER + len),
+        });
         pos += HEADER + len;
       }
       return records;

@@ -16,13 +16,24 @@ export function registerSqlApi(app: FastifyInstance, store: Store, maxRows: numb
   app.post('/api/sql', async (req, reply) => {
     const parsed = SqlRequest.safeParse(req.body);
     if (!parsed.success) {
-      return reply.code(400).send({ error: `bad request: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` });
+      return reply
+        .code(400)
+        .send({
+          error: `bad request: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        });
     }
     const limit = Math.min(parsed.data.maxRows ?? maxRows, maxRows);
     try {
-      const result = await store.query(parsed.data.sql, parsed.data.params, { readOnly: true, maxRows: limit + 1 });
+      const result = await store.query(parsed.data.sql, parsed.data.params, {
+        readOnly: true,
+        maxRows: limit + 1,
+      });
       const truncated = result.rows.length > limit;
-      return { columns: result.columns, rows: truncated ? result.rows.slice(0, limit) : result.rows, truncated };
+      return {
+        columns: result.columns,
+        rows: truncated ? result.rows.slice(0, limit) : result.rows,
+        truncated,
+      };
     } catch (err) {
       if (err instanceof QueryError) return reply.code(400).send({ error: err.message });
       throw err;

@@ -28,7 +28,9 @@ export async function startTestCollector(
 ): Promise<TestCollector> {
   const dataDir = overrides.dataDir ?? tempDir();
   const cfg = loadServeConfig(
-    { port: 0, grpcPort: 0, logLevel: 'silent', ...overrides, dataDir, config: path.join(dataDir, 'none.json') }, {});
+    { port: 0, grpcPort: 0, logLevel: 'silent', ...overrides, dataDir, config: undefined },
+    {},
+  );
   const collector = await startCollector(cfg, deps);
   return Object.assign(collector, {
     dataDir,
@@ -54,19 +56,29 @@ export interface SpawnedCollector {
 export async function spawnCollector(dataDir: string, extraArgs: string[] = []): Promise<SpawnedCollector> {
   const discovery = path.join(dataDir, DISCOVERY_FILE);
   rmSync(discovery, { force: true });
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--grpc-port', '0', '--data-dir', dataDir, ...extraArgs], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, UNSILO_CONFIG: path.join(dataDir, 'none.json') },
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'serve', '--port', '0', '--grpc-port', '0', '--data-dir', dataDir, ...extraArgs],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: dataDir,
+      env: { ...process.env, UNSILO_CONFIG: '' },
+    },
+  );
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   const deadline = Date.now() + 20_000;
   while (!existsSync(discovery)) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`collector did not start:\n${out}`);
     await new Promise((r) => setTimeout(r, 25));
   }
-  const { httpUrl, grpcPort } = JSON.parse(readFileSync(discovery, 'utf8')) as { httpUrl: string; grpcPort: number };
+  const { httpUrl, grpcPort } = JSON.parse(readFileSync(discovery, 'utf8')) as {
+    httpUrl: string;
+    grpcPort: number;
+  };
   return { child, dataDir, httpUrl, grpcPort, output: () => out, exited };
 }

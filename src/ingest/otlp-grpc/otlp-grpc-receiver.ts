@@ -59,8 +59,10 @@ export class OtlpGrpcReceiver {
       server.addService(definition, { Export: this.handler(signal) });
     }
     this.boundPort = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(`${this.cfg.host}:${this.cfg.port}`, grpc.ServerCredentials.createInsecure(), (err, port) =>
-        err ? reject(err) : resolve(port),
+      server.bindAsync(
+        `${this.cfg.host}:${this.cfg.port}`,
+        grpc.ServerCredentials.createInsecure(),
+        (err, port) => (err ? reject(err) : resolve(port)),
       ),
     );
     this.server = server;
@@ -71,7 +73,10 @@ export class OtlpGrpcReceiver {
       const started = process.hrtime.bigint();
       const finish = (code: number): void => {
         this.metrics.requests.inc({ protocol: 'grpc', signal, status: CODE_NAMES[code] ?? String(code) });
-        this.metrics.requestSeconds.observe({ protocol: 'grpc', signal }, Number(process.hrtime.bigint() - started) / 1e9);
+        this.metrics.requestSeconds.observe(
+          { protocol: 'grpc', signal },
+          Number(process.hrtime.bigint() - started) / 1e9,
+        );
       };
       const fail = (code: number, message: string, retryAfter?: number): void => {
         const metadata = new grpc.Metadata();
@@ -88,8 +93,10 @@ export class OtlpGrpcReceiver {
         },
         (err: unknown) => {
           if (err instanceof DecodeError) fail(GrpcCode.INVALID_ARGUMENT, err.message);
-          else if (err instanceof WalFullError) fail(GrpcCode.RESOURCE_EXHAUSTED, err.message, this.cfg.retryAfterSeconds);
-          else if (err instanceof WalUnavailableError) fail(GrpcCode.UNAVAILABLE, err.message, this.cfg.retryAfterSeconds);
+          else if (err instanceof WalFullError)
+            fail(GrpcCode.RESOURCE_EXHAUSTED, err.message, this.cfg.retryAfterSeconds);
+          else if (err instanceof WalUnavailableError)
+            fail(GrpcCode.UNAVAILABLE, err.message, this.cfg.retryAfterSeconds);
           else fail(GrpcCode.INTERNAL, 'internal error');
         },
       );

@@ -20,7 +20,11 @@ export interface OtlpHttpConfig extends BodyLimits {
   retryAfterSeconds: number;
 }
 
-const ROUTES: Record<string, Signal> = { '/v1/logs': 'logs', '/v1/metrics': 'metrics', '/v1/traces': 'traces' };
+const ROUTES: Record<string, Signal> = {
+  '/v1/logs': 'logs',
+  '/v1/metrics': 'metrics',
+  '/v1/traces': 'traces',
+};
 
 function encodingOf(contentType: string | undefined): Encoding | null {
   const base = (contentType ?? '').split(';')[0]?.trim().toLowerCase();
@@ -29,7 +33,13 @@ function encodingOf(contentType: string | undefined): Encoding | null {
   return null;
 }
 
-export function sendStatus(reply: FastifyReply, status: number, message: string, json: boolean, retryAfter?: number): FastifyReply {
+export function sendStatus(
+  reply: FastifyReply,
+  status: number,
+  message: string,
+  json: boolean,
+  retryAfter?: number,
+): FastifyReply {
   if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
   return reply
     .code(status)
@@ -55,13 +65,21 @@ export async function registerOtlpHttp(
         const json = encoding !== 'protobuf';
         const done = (r: FastifyReply): FastifyReply => {
           metrics.requests.inc({ protocol: 'http', signal, status: String(r.statusCode) });
-          metrics.requestSeconds.observe({ protocol: 'http', signal }, Number(process.hrtime.bigint() - started) / 1e9);
+          metrics.requestSeconds.observe(
+            { protocol: 'http', signal },
+            Number(process.hrtime.bigint() - started) / 1e9,
+          );
           return r;
         };
         if (encoding === null) {
           (req.body as Readable | undefined)?.resume();
           return done(
-            sendStatus(reply, 415, `unsupported Content-Type "${req.headers['content-type'] ?? ''}"; send application/x-protobuf or application/json`, true),
+            sendStatus(
+              reply,
+              415,
+              `unsupported Content-Type "${req.headers['content-type'] ?? ''}"; send application/x-protobuf or application/json`,
+              true,
+            ),
           );
         }
         try {
@@ -76,8 +94,10 @@ export async function registerOtlpHttp(
         } catch (err) {
           if (err instanceof HttpError) return done(sendStatus(reply, err.statusCode, err.message, json));
           if (err instanceof DecodeError) return done(sendStatus(reply, 400, err.message, json));
-          if (err instanceof WalFullError) return done(sendStatus(reply, 429, err.message, json, cfg.retryAfterSeconds));
-          if (err instanceof WalUnavailableError) return done(sendStatus(reply, 503, err.message, json, cfg.retryAfterSeconds));
+          if (err instanceof WalFullError)
+            return done(sendStatus(reply, 429, err.message, json, cfg.retryAfterSeconds));
+          if (err instanceof WalUnavailableError)
+            return done(sendStatus(reply, 503, err.message, json, cfg.retryAfterSeconds));
           req.log.error({ err }, 'ingest failed');
           return done(sendStatus(reply, 500, 'internal error', json));
         }

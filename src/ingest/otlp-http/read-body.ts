@@ -39,11 +39,19 @@ function decompressorFor(encoding: string): Gunzip | Inflate | null {
   }
 }
 
-export function readBody(stream: Readable, headers: IncomingHttpHeaders, limits: BodyLimits): Promise<Buffer> {
-  const encoding = String(headers['content-encoding'] ?? '').trim().toLowerCase();
+export function readBody(
+  stream: Readable,
+  headers: IncomingHttpHeaders,
+  limits: BodyLimits,
+): Promise<Buffer> {
+  const encoding = String(headers['content-encoding'] ?? '')
+    .trim()
+    .toLowerCase();
   const declared = Number(headers['content-length'] ?? NaN);
   if (declared > limits.maxBodyBytes) {
-    return Promise.reject(new HttpError(413, `request body of ${declared} bytes exceeds the limit of ${limits.maxBodyBytes}`));
+    return Promise.reject(
+      new HttpError(413, `request body of ${declared} bytes exceeds the limit of ${limits.maxBodyBytes}`),
+    );
   }
   let inflater: Gunzip | Inflate | null;
   try {
@@ -67,7 +75,12 @@ export function readBody(stream: Readable, headers: IncomingHttpHeaders, limits:
     const collect = (chunk: Buffer): void => {
       size += chunk.length;
       if (size > limits.maxDecompressedBytes) {
-        fail(new HttpError(413, `decompressed request body exceeds the limit of ${limits.maxDecompressedBytes} bytes`));
+        fail(
+          new HttpError(
+            413,
+            `decompressed request body exceeds the limit of ${limits.maxDecompressedBytes} bytes`,
+          ),
+        );
         return;
       }
       chunks.push(chunk);
@@ -84,7 +97,9 @@ export function readBody(stream: Readable, headers: IncomingHttpHeaders, limits:
     stream.on('error', (err) => fail(new HttpError(400, `could not read the request body: ${err.message}`)));
     if (inflater) {
       inflater.on('data', collect);
-      inflater.on('error', (err) => fail(new HttpError(400, `could not decompress the ${encoding} body: ${err.message}`)));
+      inflater.on('error', (err) =>
+        fail(new HttpError(400, `could not decompress the ${encoding} body: ${err.message}`)),
+      );
       inflater.on('end', () => {
         if (!settled) {
           settled = true;

@@ -11,7 +11,11 @@ export { DecodeError } from './otlp-values.js';
 
 export type Encoding = 'protobuf' | 'json';
 
-const REQUEST_TYPES = { logs: requestType('logs'), metrics: requestType('metrics'), traces: requestType('traces') };
+const REQUEST_TYPES = {
+  logs: requestType('logs'),
+  metrics: requestType('metrics'),
+  traces: requestType('traces'),
+};
 
 function convert(signal: Signal, req: unknown): Converted<DecodedBatch> {
   switch (signal) {

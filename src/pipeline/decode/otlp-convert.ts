@@ -13,7 +13,18 @@ import type {
   Scope,
   Temporality,
 } from '../../model/otlp.js';
-import { anyValue, arr, attributes, DecodeError, enumInt, idHex, int64String, num, obj, str } from './otlp-values.js';
+import {
+  anyValue,
+  arr,
+  attributes,
+  DecodeError,
+  enumInt,
+  idHex,
+  int64String,
+  num,
+  obj,
+  str,
+} from './otlp-values.js';
 
 export interface Converted<T> {
   batch: T;
@@ -121,14 +132,18 @@ function metric(m: Obj, path: string, rej: Rejections): DecodedMetric {
         timeUnixNano: int64String(dp.timeUnixNano, `${pp}.timeUnixNano`),
       };
       if (kind === 'sum' || kind === 'gauge') {
-        const value = Object.hasOwn(dp, 'asInt') ? Number(int64String(dp.asInt, `${pp}.asInt`)) : num(dp.asDouble, `${pp}.asDouble`);
+        const value = Object.hasOwn(dp, 'asInt')
+          ? Number(int64String(dp.asInt, `${pp}.asInt`))
+          : num(dp.asDouble, `${pp}.asDouble`);
         points.push({ ...base, value, count: null, detail: null });
       } else {
         const count = Number(int64String(dp.count, `${pp}.count`));
         const value = Object.hasOwn(dp, 'sum') && dp.sum !== null ? num(dp.sum, `${pp}.sum`) : null;
         const detail: Record<string, number | number[] | null> = {};
         if (kind === 'histogram') {
-          detail.bucket_counts = arr(dp.bucketCounts, `${pp}.bucketCounts`).map((c) => Number(int64String(c, pp)));
+          detail.bucket_counts = arr(dp.bucketCounts, `${pp}.bucketCounts`).map((c) =>
+            Number(int64String(c, pp)),
+          );
           detail.explicit_bounds = arr(dp.explicitBounds, `${pp}.explicitBounds`).map((b) => num(b, pp));
         }
         if (kind === 'summary') {
@@ -153,7 +168,10 @@ function metric(m: Obj, path: string, rej: Rejections): DecodedMetric {
     description: str(m.description, `${path}.description`),
     unit: str(m.unit, `${path}.unit`),
     kind,
-    temporality: kind === 'gauge' || kind === 'summary' ? 0 : temporalityOf(data.aggregationTemporality, `${path}.${field}.aggregationTemporality`),
+    temporality:
+      kind === 'gauge' || kind === 'summary'
+        ? 0
+        : temporalityOf(data.aggregationTemporality, `${path}.${field}.aggregationTemporality`),
     isMonotonic: data.isMonotonic === true,
     points,
   };
@@ -186,7 +204,8 @@ export function convertMetrics(req: unknown): Converted<DecodedMetrics> {
 function span(s: Obj, path: string): DecodedSpan {
   const traceId = idHex(s.traceId, 16, `${path}.traceId`);
   const spanId = idHex(s.spanId, 8, `${path}.spanId`);
-  if (traceId === '' || spanId === '') throw new DecodeError(`${path}: a span needs a non-zero traceId and spanId`);
+  if (traceId === '' || spanId === '')
+    throw new DecodeError(`${path}: a span needs a non-zero traceId and spanId`);
   const status = obj(s.status, `${path}.status`);
   return {
     traceId,

@@ -26,14 +26,24 @@ function load(): protobuf.Root {
 const root = load();
 
 const PKG: Record<Signal, { pkg: string; req: string; res: string; service: string }> = {
-  logs: { pkg: 'opentelemetry.proto.collector.logs.v1', req: 'ExportLogsServiceRequest', res: 'ExportLogsServiceResponse', service: 'LogsService' },
+  logs: {
+    pkg: 'opentelemetry.proto.collector.logs.v1',
+    req: 'ExportLogsServiceRequest',
+    res: 'ExportLogsServiceResponse',
+    service: 'LogsService',
+  },
   metrics: {
     pkg: 'opentelemetry.proto.collector.metrics.v1',
     req: 'ExportMetricsServiceRequest',
     res: 'ExportMetricsServiceResponse',
     service: 'MetricsService',
   },
-  traces: { pkg: 'opentelemetry.proto.collector.trace.v1', req: 'ExportTraceServiceRequest', res: 'ExportTraceServiceResponse', service: 'TraceService' },
+  traces: {
+    pkg: 'opentelemetry.proto.collector.trace.v1',
+    req: 'ExportTraceServiceRequest',
+    res: 'ExportTraceServiceResponse',
+    service: 'TraceService',
+  },
 };
 
 export const requestType = (s: Signal): protobuf.Type => root.lookupType(`${PKG[s].pkg}.${PKG[s].req}`);

@@ -23,7 +23,8 @@ const DECIMAL = /^-?\d+$/;
 export function int64String(v: unknown, path: string): string {
   if (v === undefined || v === null) return '0';
   if (typeof v === 'string') {
-    if (!DECIMAL.test(v)) throw new DecodeError(`${path}: expected a 64-bit integer, got "${v.slice(0, 40)}"`);
+    if (!DECIMAL.test(v))
+      throw new DecodeError(`${path}: expected a 64-bit integer, got "${v.slice(0, 40)}"`);
     return v;
   }
   if (typeof v === 'number') {

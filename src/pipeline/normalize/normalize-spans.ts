@@ -27,7 +27,13 @@ export function normalizeSpans(batch: DecodedTraces, tokenMember: string | null)
           session_id: toStr(s.attributes['session.id']) ?? toStr(s.attributes['gen_ai.conversation.id']),
           member: memberOf(tokenMember, resource, s.attributes),
           attributes: JSON.stringify(s.attributes),
-          events: JSON.stringify(s.events.map((e) => ({ time_us: nanosToMicros(e.timeUnixNano), name: e.name, attributes: e.attributes }))),
+          events: JSON.stringify(
+            s.events.map((e) => ({
+              time_us: nanosToMicros(e.timeUnixNano),
+              name: e.name,
+              attributes: e.attributes,
+            })),
+          ),
           resource: resourceJson,
         });
       }

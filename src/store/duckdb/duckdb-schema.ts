@@ -17,7 +17,9 @@ export const stagingName = (table: TableName): string => `stage_${table}`;
 export function duckdbDdl(): string[] {
   const ddl: string[] = [];
   for (const [table, columns] of Object.entries(TABLES) as [TableName, (typeof TABLES)[TableName]][]) {
-    const cols = columns.map((c) => `"${c.name}" ${DUCKDB_TYPES[c.type]}${c.name === 'key' ? ' PRIMARY KEY' : ''}`);
+    const cols = columns.map(
+      (c) => `"${c.name}" ${DUCKDB_TYPES[c.type]}${c.name === 'key' ? ' PRIMARY KEY' : ''}`,
+    );
     ddl.push(`CREATE TABLE IF NOT EXISTS ${table} (${cols.join(', ')})`);
   }
   // Per-point increments of sums: DELTA points are increments already; a CUMULATIVE point's increment

@@ -17,7 +17,15 @@ import {
 import type { RowBatch } from '../../model/records.js';
 import type { Dialect } from '../dialect.js';
 import { TABLES, type Columns } from '../schema.js';
-import { QueryError, type CellValue, type QueryOptions, type QueryResult, type Store, type WriteCounts, type WriteResult } from '../store.js';
+import {
+  QueryError,
+  type CellValue,
+  type QueryOptions,
+  type QueryResult,
+  type Store,
+  type WriteCounts,
+  type WriteResult,
+} from '../store.js';
 import { duckdbDialect } from './duckdb-dialect.js';
 import { duckdbDdl, stagingDdl, stagingName, type TableName } from './duckdb-schema.js';
 
@@ -41,7 +49,10 @@ export class DuckdbStore implements Store {
 
   async start(): Promise<void> {
     if (!this.cfg.readOnly) await mkdir(path.dirname(this.cfg.file), { recursive: true });
-    this.instance = await DuckDBInstance.create(this.cfg.file, this.cfg.readOnly ? { access_mode: 'READ_ONLY' } : {});
+    this.instance = await DuckDBInstance.create(
+      this.cfg.file,
+      this.cfg.readOnly ? { access_mode: 'READ_ONLY' } : {},
+    );
     this.reader = await this.instance.connect();
     if (this.cfg.readOnly) return;
     this.writer = await this.instance.connect();
@@ -100,7 +111,8 @@ export class DuckdbStore implements Store {
     let reader;
     try {
       const statements = await conn.extractStatements(sql);
-      if (statements.count !== 1) throw new QueryError(`expected exactly one SQL statement, got ${statements.count}`);
+      if (statements.count !== 1)
+        throw new QueryError(`expected exactly one SQL statement, got ${statements.count}`);
       const prepared = await statements.prepare(0);
       if (opts.readOnly && !READ_ONLY_TYPES.has(prepared.statementType)) {
         throw new QueryError(
@@ -114,7 +126,10 @@ export class DuckdbStore implements Store {
       throw new QueryError((err as Error).message);
     }
     const rows = reader.getRowsJS().map((r) => r.map(toCell));
-    return { columns: reader.columnNames(), rows: opts.maxRows === undefined ? rows : rows.slice(0, opts.maxRows) };
+    return {
+      columns: reader.columnNames(),
+      rows: opts.maxRows === undefined ? rows : rows.slice(0, opts.maxRows),
+    };
   }
 
   async close(): Promise<void> {

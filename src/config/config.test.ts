@@ -1,0 +1,39 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadServeConfig } from './config.js';
+
+const noFile = { config: undefined };
+
+describe('loadServeConfig', () => {
+  it('has the documented defaults', () => {
+    const cfg = loadServeConfig(noFile, {});
+    expect(cfg).toMatchObject({ host: '127.0.0.1', port: 4318, grpcPort: 4317, dataDir: './data' });
+    expect(cfg.wal.maxPendingBytes).toBe(256 * 1024 * 1024);
+  });
+
+  it('layers flags over env over file', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cfg-'));
+    const file = path.join(dir, 'unsilo.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ port: 1111, grpcPort: 2222, dataDir: '/from-file', wal: { segmentBytes: 1024 } }),
+    );
+    const cfg = loadServeConfig({ config: file, port: 3333 }, { UNSILO_GRPC_PORT: '4444' });
+    expect(cfg).toMatchObject({ port: 3333, grpcPort: 4444, dataDir: '/from-file' });
+    expect(cfg.wal.segmentBytes).toBe(1024);
+    expect(cfg.wal.minFreeBytes).toBe(64 * 1024 * 1024);
+  });
+
+  it('names the bad key in its error', () => {
+    expect(() => loadServeConfig({ ...noFile }, { UNSILO_PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadServeConfig({ ...noFile }, { UNSILO_PORT: '70000' })).toThrow(/port:/);
+  });
+
+  it('fails on an unreadable config file that was asked for', () => {
+    expect(() => loadServeConfig({ config: '/nonexistent/unsilo.json' }, {})).toThrow(
+      /cannot read config file/,
+    );
+  });
+});
