@@ -3,7 +3,7 @@
  * OTLP/gRPC receivers, with the API and ops routes on the HTTP port. `close()` stops accepting,
  * drains the log into the store and closes the database.
  */
-import { rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import pino from 'pino';
@@ -114,7 +114,9 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
   const host = cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host === '0.0.0.0' ? '127.0.0.1' : cfg.host;
   const httpUrl = `http://${host}:${httpPort}`;
   const discovery = path.join(cfg.dataDir, DISCOVERY_FILE);
-  await writeFile(discovery, JSON.stringify({ pid: process.pid, httpUrl, grpcPort: grpc.port }) + '\n');
+  // Written whole, then renamed: a reader never sees half a file.
+  await writeFile(`${discovery}.tmp`, JSON.stringify({ pid: process.pid, httpUrl, grpcPort: grpc.port }) + '\n');
+  await rename(`${discovery}.tmp`, discovery);
   logger.info(
     { http: httpUrl, grpcPort: grpc.port, dataDir: path.resolve(cfg.dataDir) },
     'unsilo collector listening',
