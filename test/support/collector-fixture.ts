@@ -3,7 +3,7 @@
  * (`startTestCollector`) or as a real child process (`spawnCollector`, for kill -9 and CLI tests).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,14 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = path.join(ROOT, 'bin', 'unsilo.js');
 
 export const tempDir = (prefix = 'unsilo-test-'): string => mkdtempSync(path.join(tmpdir(), prefix));
+
+/** An empty config file, so a developer's ./unsilo.config.json never leaks into a test. */
+function emptyConfig(dataDir: string): string {
+  mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, 'test-config.json');
+  writeFileSync(file, '{}');
+  return file;
+}
 
 export interface TestCollector extends Collector {
   dataDir: string;
@@ -28,7 +36,7 @@ export async function startTestCollector(
 ): Promise<TestCollector> {
   const dataDir = overrides.dataDir ?? tempDir();
   const cfg = loadServeConfig(
-    { port: 0, grpcPort: 0, logLevel: 'silent', ...overrides, dataDir, config: undefined },
+    { port: 0, grpcPort: 0, logLevel: 'silent', ...overrides, dataDir, config: emptyConfig(dataDir) },
     {},
   );
   const collector = await startCollector(cfg, deps);
@@ -62,7 +70,7 @@ export async function spawnCollector(dataDir: string, extraArgs: string[] = []):
     {
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: dataDir,
-      env: { ...process.env, UNSILO_CONFIG: '' },
+      env: { ...process.env, UNSILO_CONFIG: emptyConfig(dataDir) },
     },
   );
   let out = '';
