@@ -35,12 +35,14 @@ export interface Collector {
 export interface CollectorDeps {
   /** Replaces the log's file access (tests inject failing disks). */
   openWalFile?: OpenWalFile;
+  /** Replaces the configured store (tests inject a store that is down). */
+  store?: Store;
 }
 
 export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {}): Promise<Collector> {
   const logger = pino({ level: cfg.logLevel, base: { service: 'unsilo' } });
   const metrics = new CollectorMetrics();
-  const store = new DuckdbStore({ file: path.join(cfg.dataDir, DB_FILE) });
+  const store = deps.store ?? new DuckdbStore({ file: path.join(cfg.dataDir, DB_FILE) });
   await store.start();
 
   const wal = new WriteAheadLog({
@@ -115,7 +117,10 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
   const httpUrl = `http://${host}:${httpPort}`;
   const discovery = path.join(cfg.dataDir, DISCOVERY_FILE);
   // Written whole, then renamed: a reader never sees half a file.
-  await writeFile(`${discovery}.tmp`, JSON.stringify({ pid: process.pid, httpUrl, grpcPort: grpc.port }) + '\n');
+  await writeFile(
+    `${discovery}.tmp`,
+    JSON.stringify({ pid: process.pid, httpUrl, grpcPort: grpc.port }) + '\n',
+  );
   await rename(`${discovery}.tmp`, discovery);
   logger.info(
     { http: httpUrl, grpcPort: grpc.port, dataDir: path.resolve(cfg.dataDir) },

@@ -14,7 +14,7 @@ export const EVENT_COLUMNS: Columns<EventRow> = [
   {
     name: 'member',
     type: 'string',
-    doc: 'who: token member, else member/team.member attribute, user.email, user.account_uuid, user.id',
+    doc: 'who: the member / team.member resource attribute, else user.email, user.account_uuid, user.id',
   },
   {
     name: 'event_name',

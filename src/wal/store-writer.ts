@@ -89,9 +89,9 @@ export class StoreWriter {
       }
       try {
         const result = await this.store.write(rows);
+        this.hooks.onWritten?.(result, records.length);
         await this.wal.confirm((records.at(-1) as { end: number }).end);
         this.lastError = null;
-        this.hooks.onWritten?.(result, records.length);
       } catch (err) {
         this.lastError = err as Error;
         this.hooks.onError?.(err as Error);

@@ -6,7 +6,8 @@
  * share one write + fdatasync (group commit). The checkpoint is the offset up to which the store has
  * confirmed every record; segments wholly before it are deleted. At start a torn or corrupt tail is cut
  * off and counted, never a crash. Past `maxPendingBytes` of unconfirmed data, appends fail with
- * WalFullError (the receivers answer 429); a failed write or fsync, or a nearly full disk, fails with
+ * WalFullError (the receivers answer 429; one batch larger than the bound fails with WalRecordTooLargeError,
+ * 413); a failed write or fsync, or a nearly full disk, fails with
  * WalUnavailableError (503) and nothing is acknowledged.
  */
 import { mkdir, open, readdir, readFile, rename, rm, statfs, truncate, writeFile } from 'node:fs/promises';
@@ -16,6 +17,10 @@ import { openWalFile, type OpenWalFile, type WalFile } from './wal-file.js';
 
 export class WalFullError extends Error {
   override readonly name = 'WalFullError';
+}
+/** One batch larger than the whole log bound: it can never be taken, so retrying is pointless. */
+export class WalRecordTooLargeError extends Error {
+  override readonly name = 'WalRecordTooLargeError';
 }
 export class WalUnavailableError extends Error {
   override readonly name = 'WalUnavailableError';
@@ -123,6 +128,10 @@ export class WriteAheadLog {
   append(payload: Buffer): Promise<number> {
     if (this.closed) return Promise.reject(new WalUnavailableError('the write-ahead log is closed'));
     const bytes = payload.length + HEADER;
+    if (bytes > this.cfg.maxPendingBytes) {
+      const msg = `batch of ${bytes} bytes exceeds the write-ahead log bound of ${this.cfg.maxPendingBytes}; send smaller batches`;
+      return Promise.reject(new WalRecordTooLargeError(msg));
+    }
     if (this.pendingBytes() + bytes > this.cfg.maxPendingBytes) {
       return Promise.reject(new WalFullError('write-ahead log is full; the store is behind'));
     }

@@ -16,11 +16,9 @@ export function registerSqlApi(app: FastifyInstance, store: Store, maxRows: numb
   app.post('/api/sql', async (req, reply) => {
     const parsed = SqlRequest.safeParse(req.body);
     if (!parsed.success) {
-      return reply
-        .code(400)
-        .send({
-          error: `bad request: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-        });
+      return reply.code(400).send({
+        error: `bad request: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      });
     }
     const limit = Math.min(parsed.data.maxRows ?? maxRows, maxRows);
     try {

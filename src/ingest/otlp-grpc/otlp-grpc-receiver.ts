@@ -9,7 +9,7 @@ import type { Signal } from '../../model/otlp.js';
 import type { CollectorMetrics } from '../../ops/collector-metrics.js';
 import { DecodeError } from '../../pipeline/decode/decode-otlp.js';
 import { grpcPath } from '../../pipeline/decode/otlp-proto.js';
-import { WalFullError, WalUnavailableError } from '../../wal/write-ahead-log.js';
+import { WalFullError, WalRecordTooLargeError, WalUnavailableError } from '../../wal/write-ahead-log.js';
 import type { IngestService } from '../ingest-service.js';
 import { exportResponse, GrpcCode, statusBody } from '../otlp-status.js';
 
@@ -93,6 +93,7 @@ export class OtlpGrpcReceiver {
         },
         (err: unknown) => {
           if (err instanceof DecodeError) fail(GrpcCode.INVALID_ARGUMENT, err.message);
+          else if (err instanceof WalRecordTooLargeError) fail(GrpcCode.RESOURCE_EXHAUSTED, err.message);
           else if (err instanceof WalFullError)
             fail(GrpcCode.RESOURCE_EXHAUSTED, err.message, this.cfg.retryAfterSeconds);
           else if (err instanceof WalUnavailableError)

@@ -5,12 +5,12 @@
  * 415 unknown content type, 429/503 with Retry-After when the log cannot take the batch, and a
  * google.rpc.Status body in the request's encoding on every error.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import type { Signal } from '../../model/otlp.js';
 import type { CollectorMetrics } from '../../ops/collector-metrics.js';
 import { DecodeError, type Encoding } from '../../pipeline/decode/decode-otlp.js';
-import { WalFullError, WalUnavailableError } from '../../wal/write-ahead-log.js';
+import { WalFullError, WalRecordTooLargeError, WalUnavailableError } from '../../wal/write-ahead-log.js';
 import type { IngestService } from '../ingest-service.js';
 import { exportResponse, grpcCodeForHttp, statusBody } from '../otlp-status.js';
 import { HttpError, readBody, type BodyLimits } from './read-body.js';
@@ -57,6 +57,15 @@ export async function registerOtlpHttp(
     // Bodies are read by readBody (limits on compressed and decompressed size), not by Fastify.
     otlp.removeAllContentTypeParsers();
     otlp.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+    // Whatever Fastify itself refuses (a malformed Content-Type, say) still gets an OTLP Status body.
+    otlp.setErrorHandler((err: FastifyError, req, reply) => {
+      req.raw.resume();
+      const status =
+        err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+      if (status >= 500) req.log.error({ err }, 'OTLP request failed');
+      const json = encodingOf(req.headers['content-type']) !== 'protobuf';
+      return sendStatus(reply, status, status < 500 ? err.message : 'internal error', json);
+    });
 
     for (const [url, signal] of Object.entries(ROUTES)) {
       otlp.post(url, async (req: FastifyRequest, reply: FastifyReply) => {
@@ -94,6 +103,7 @@ export async function registerOtlpHttp(
         } catch (err) {
           if (err instanceof HttpError) return done(sendStatus(reply, err.statusCode, err.message, json));
           if (err instanceof DecodeError) return done(sendStatus(reply, 400, err.message, json));
+          if (err instanceof WalRecordTooLargeError) return done(sendStatus(reply, 413, err.message, json));
           if (err instanceof WalFullError)
             return done(sendStatus(reply, 429, err.message, json, cfg.retryAfterSeconds));
           if (err instanceof WalUnavailableError)
@@ -101,6 +111,20 @@ export async function registerOtlpHttp(
           req.log.error({ err }, 'ingest failed');
           return done(sendStatus(reply, 500, 'internal error', json));
         }
+      });
+      otlp.route({
+        method: ['GET', 'PUT', 'DELETE', 'PATCH'],
+        url,
+        handler: (req, reply) => {
+          req.raw.resume();
+          reply.header('allow', 'POST');
+          return sendStatus(
+            reply,
+            405,
+            `${req.method} is not allowed on ${url}; OTLP exports are POSTed`,
+            true,
+          );
+        },
       });
     }
   });

@@ -40,7 +40,12 @@ const TEMPORALITY: Record<string, number> = {
   AGGREGATION_TEMPORALITY_DELTA: 1,
   AGGREGATION_TEMPORALITY_CUMULATIVE: 2,
 };
-const SEVERITY: Record<string, number> = { SEVERITY_NUMBER_UNSPECIFIED: 0 };
+const SEVERITY: Record<string, number> = Object.fromEntries([
+  ['SEVERITY_NUMBER_UNSPECIFIED', 0],
+  ...['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'].flatMap((level, i) =>
+    ['', '2', '3', '4'].map((n, j) => [`SEVERITY_NUMBER_${level}${n}`, i * 4 + j + 1] as const),
+  ),
+]);
 const SPAN_KIND: Record<string, number> = {
   SPAN_KIND_UNSPECIFIED: 0,
   SPAN_KIND_INTERNAL: 1,
