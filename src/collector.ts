@@ -10,6 +10,7 @@ import pino from 'pino';
 import type { ServeConfig } from './config/config.js';
 import { DB_FILE, DISCOVERY_FILE, WAL_DIR } from './config/data-dir.js';
 import { IngestService } from './ingest/ingest-service.js';
+import { compileAttribution } from './pipeline/enrich/enrich-attribution.js';
 import { OtlpGrpcReceiver } from './ingest/otlp-grpc/otlp-grpc-receiver.js';
 import { registerOtlpHttp, sendStatus } from './ingest/otlp-http/otlp-http-receiver.js';
 import type { OpenWalFile } from './wal/wal-file.js';
@@ -77,7 +78,7 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
   metrics.sources.walPendingBytes = () => wal.pendingBytes();
   metrics.sources.writeLagBytes = () => writer.lagBytes();
 
-  const ingest = new IngestService(wal, metrics);
+  const ingest = new IngestService(wal, metrics, compileAttribution(cfg.attribution));
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),

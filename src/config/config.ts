@@ -5,11 +5,23 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { DEFAULT_ATTRIBUTION_PATTERNS } from '../pipeline/enrich/enrich-attribution.js';
 
 const MiB = 1024 * 1024;
 
 const port = z.number().int().min(0).max(65535);
 const bytes = z.number().int().positive();
+const regex = z.string().refine(
+  (p) => {
+    try {
+      new RegExp(p);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a valid regular expression' },
+);
 
 export const ServeConfig = z.object({
   /** Interface the HTTP and gRPC receivers listen on. */
@@ -48,6 +60,14 @@ export const ServeConfig = z.object({
       batchBytes: bytes.default(8 * MiB),
       /** Wait after a failed store write before retrying. */
       retryMs: z.number().int().positive().default(1000),
+    })
+    .prefault({}),
+  attribution: z
+    .object({
+      /** Regex on the branch name; capture group 1 is the feature (`017-usage-data` → `017`). */
+      featurePattern: regex.default(DEFAULT_ATTRIBUTION_PATTERNS.featurePattern),
+      /** Regex on the branch name; capture group 1 is the chapter (`ch07-intro` → `07`). */
+      chapterPattern: regex.default(DEFAULT_ATTRIBUTION_PATTERNS.chapterPattern),
     })
     .prefault({}),
   sql: z

@@ -6,7 +6,8 @@
  */
 import type { Signal } from '../model/otlp.js';
 import type { Encoding } from '../pipeline/decode/decode-otlp.js';
-import { runPipeline, type PipelineContext } from '../pipeline/run-pipeline.js';
+import type { Attribution } from '../pipeline/enrich/enrich-attribution.js';
+import { runPipeline } from '../pipeline/run-pipeline.js';
 import type { CollectorMetrics } from '../ops/collector-metrics.js';
 import { encodeRows } from '../wal/store-writer.js';
 import type { WriteAheadLog } from '../wal/write-ahead-log.js';
@@ -17,19 +18,26 @@ export interface IngestResult {
   rejectReason: string;
 }
 
+/** What a receiver knows about one request. */
+export interface RequestContext {
+  /** The member named by the request's ingest token, when there is one. */
+  tokenMember: string | null;
+}
+
 export class IngestService {
   constructor(
     private readonly wal: WriteAheadLog,
     private readonly metrics: CollectorMetrics,
+    private readonly attribution: Attribution,
   ) {}
 
   async ingest(
     signal: Signal,
     encoding: Encoding,
     body: Buffer,
-    ctx: PipelineContext,
+    request: RequestContext,
   ): Promise<IngestResult> {
-    const result = runPipeline(signal, encoding, body, ctx);
+    const result = runPipeline(signal, encoding, body, { ...request, attribution: this.attribution });
     if (result.rejected > 0) this.metrics.rejected.inc({ signal }, result.rejected);
     if (result.accepted > 0) {
       await this.wal.append(encodeRows(result.rows));

@@ -37,6 +37,13 @@ export interface EventRow {
   status_code: number | null;
   attempt: number | null;
   prompt_length: number | null;
+  /** The shell command of a Bash tool call (needs OTEL_LOG_TOOL_DETAILS=1). */
+  command: string | null;
+  repo: string | null;
+  branch: string | null;
+  /** Derived by the enrich stage: explicit attributes, else patterns on the branch name. */
+  feature: string | null;
+  chapter: string | null;
   trace_id: string | null;
   span_id: string | null;
   scope_name: string;

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { capture } from '../../test/fixtures/captures.js';
+import { compileAttribution, DEFAULT_ATTRIBUTION_PATTERNS } from './enrich/enrich-attribution.js';
 import { runPipeline } from './run-pipeline.js';
 
-const ctx = { tokenMember: null };
+const ctx = { tokenMember: null, attribution: compileAttribution(DEFAULT_ATTRIBUTION_PATTERNS) };
 
 describe('runPipeline on real Claude Code captures', () => {
   it('normalizes a failing tool_result: success and duration arrive as strings', () => {

@@ -1,6 +1,6 @@
 /**
- * The ingest pipeline, top to bottom: decode → normalize. Pure: bytes in, rows out, plus what was
- * rejected and why. Redaction and enrichment join here as one line each.
+ * The ingest pipeline, top to bottom: decode → normalize → enrich. Pure: bytes in, rows out, plus what was
+ * rejected and why. A new stage (redaction, say) joins here as one line.
  */
 import type { Signal } from '../model/otlp.js';
 import { emptyRowBatch, type RowBatch } from '../model/records.js';
@@ -8,10 +8,12 @@ import { decodeOtlp, type Encoding } from './decode/decode-otlp.js';
 import { normalizeEvents } from './normalize/normalize-events.js';
 import { normalizeMetrics } from './normalize/normalize-metrics.js';
 import { normalizeSpans } from './normalize/normalize-spans.js';
+import { enrichAttribution, type Attribution } from './enrich/enrich-attribution.js';
 
 export interface PipelineContext {
   /** The member named by the request's ingest token, when there is one. */
   tokenMember: string | null;
+  attribution: Attribution;
 }
 
 export interface PipelineResult {
@@ -34,7 +36,7 @@ export function runPipeline(
   const batch = decoded.batch;
   switch (batch.signal) {
     case 'logs':
-      rows.events = normalizeEvents(batch, ctx.tokenMember);
+      rows.events = enrichAttribution(normalizeEvents(batch, ctx.tokenMember), ctx.attribution);
       break;
     case 'metrics':
       rows.metrics = normalizeMetrics(batch, ctx.tokenMember);

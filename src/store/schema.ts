@@ -53,6 +53,23 @@ export const EVENT_COLUMNS: Columns<EventRow> = [
   { name: 'status_code', type: 'int', doc: 'HTTP status of a failed API call' },
   { name: 'attempt', type: 'int', doc: 'attempt number of an API call' },
   { name: 'prompt_length', type: 'int', doc: 'prompt length in characters' },
+  {
+    name: 'command',
+    type: 'string',
+    doc: 'shell command of a Bash tool call (tool_parameters; needs OTEL_LOG_TOOL_DETAILS=1)',
+  },
+  { name: 'repo', type: 'string', doc: 'repository: vcs.repository.name or a repo attribute' },
+  { name: 'branch', type: 'string', doc: 'git branch: vcs.ref.head.name or a branch attribute' },
+  {
+    name: 'feature',
+    type: 'string',
+    doc: 'feature: a feature attribute, else derived from the branch (017-usage-data → 017)',
+  },
+  {
+    name: 'chapter',
+    type: 'string',
+    doc: 'chapter: a chapter attribute, else derived from the branch (ch07-intro → 07)',
+  },
   { name: 'trace_id', type: 'string', doc: 'trace id when a span was active' },
   { name: 'span_id', type: 'string', doc: 'span id when a span was active' },
   { name: 'scope_name', type: 'string', doc: 'instrumentation scope (com.anthropic.claude_code.events)' },

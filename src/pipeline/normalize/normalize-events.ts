@@ -5,7 +5,7 @@
  * names are kept. The key hashes the whole content: (session.id, event.sequence) is not unique, since the
  * sequence restarts in every process and --resume reuses the session id.
  */
-import type { DecodedLogRecord, DecodedLogs } from '../../model/otlp.js';
+import type { Attributes, DecodedLogRecord, DecodedLogs } from '../../model/otlp.js';
 import type { EventRow } from '../../model/records.js';
 import { nanosToMicros, toBool, toInt, toNum, toStr } from './coerce.js';
 import { contentKey, memberOf } from './identity.js';
@@ -15,6 +15,34 @@ const PREFIX = 'claude_code.';
 function eventNameOf(r: DecodedLogRecord): string {
   const raw = toStr(r.attributes['event.name']) ?? (r.eventName || null) ?? toStr(r.body) ?? 'unknown';
   return raw.startsWith(PREFIX) ? raw.slice(PREFIX.length) : raw;
+}
+
+/** The shell command of a tool call: tool_parameters.full_command, else tool_input.command. */
+function commandOf(a: Attributes): string | null {
+  for (const [field, key] of [
+    ['tool_parameters', 'full_command'],
+    ['tool_input', 'command'],
+  ] as const) {
+    const raw = a[field];
+    if (typeof raw !== 'string' || !raw.includes(key)) continue;
+    try {
+      const parsed = JSON.parse(raw) as Record<string, unknown>;
+      if (typeof parsed[key] === 'string') return parsed[key];
+    } catch {
+      // Truncated by Claude Code's length limit: no command to read.
+    }
+  }
+  return null;
+}
+
+const BRANCH_KEYS = ['vcs.ref.head.name', 'branch', 'git.branch'];
+
+function branchOf(a: Attributes, resource: Attributes): string | null {
+  for (const k of BRANCH_KEYS) {
+    const v = toStr(a[k]) ?? toStr(resource[k]);
+    if (v) return v;
+  }
+  return null;
 }
 
 export function normalizeEvents(batch: DecodedLogs, tokenMember: string | null): EventRow[] {
@@ -59,6 +87,15 @@ export function normalizeEvents(batch: DecodedLogs, tokenMember: string | null):
           status_code: toInt(a['status_code']),
           attempt: toInt(a['attempt']),
           prompt_length: toInt(a['prompt_length']),
+          command: commandOf(a),
+          repo:
+            toStr(a['vcs.repository.name']) ??
+            toStr(resource['vcs.repository.name']) ??
+            toStr(a['repo']) ??
+            toStr(resource['repo']),
+          branch: branchOf(a, resource),
+          feature: null,
+          chapter: null,
           trace_id: r.traceId || null,
           span_id: r.spanId || null,
           scope_name: scope.name,

@@ -1,4 +1,8 @@
-/** DDL for DuckDB, generated from store/schema.ts. */
+/**
+ * DDL for DuckDB, generated from store/schema.ts. Migration is additive: a column that schema.ts
+ * has and an existing table lacks is added (ALTER TABLE … ADD COLUMN), so a data directory written by
+ * an older unsilo opens with the newer one. Inserts name their columns, so column order never matters.
+ */
 import { TABLES, type ColumnType } from '../schema.js';
 
 export const DUCKDB_TYPES: Record<ColumnType, string> = {
@@ -12,28 +16,43 @@ export const DUCKDB_TYPES: Record<ColumnType, string> = {
 
 export type TableName = keyof typeof TABLES;
 
+const TABLE_NAMES = Object.keys(TABLES) as TableName[];
+
 export const stagingName = (table: TableName): string => `stage_${table}`;
 
+export const columnList = (table: TableName): string => TABLES[table].map((c) => `"${c.name}"`).join(', ');
+
+const columnDefs = (table: TableName, withKey: boolean): string =>
+  TABLES[table]
+    .map((c) => `"${c.name}" ${DUCKDB_TYPES[c.type]}${withKey && c.name === 'key' ? ' PRIMARY KEY' : ''}`)
+    .join(', ');
+
 export function duckdbDdl(): string[] {
-  const ddl: string[] = [];
-  for (const [table, columns] of Object.entries(TABLES) as [TableName, (typeof TABLES)[TableName]][]) {
-    const cols = columns.map(
-      (c) => `"${c.name}" ${DUCKDB_TYPES[c.type]}${c.name === 'key' ? ' PRIMARY KEY' : ''}`,
-    );
-    ddl.push(`CREATE TABLE IF NOT EXISTS ${table} (${cols.join(', ')})`);
-  }
+  return TABLE_NAMES.map((table) => `CREATE TABLE IF NOT EXISTS ${table} (${columnDefs(table, true)})`);
+}
+
+/** ALTERs for the columns that `existing` (table → its column names) lacks. */
+export function duckdbMigrations(existing: Map<string, Set<string>>): string[] {
+  return TABLE_NAMES.flatMap((table) =>
+    TABLES[table]
+      .filter((c) => !existing.get(table)?.has(c.name))
+      .map((c) => `ALTER TABLE ${table} ADD COLUMN "${c.name}" ${DUCKDB_TYPES[c.type]}`),
+  );
+}
+
+/** Views over the tables; recreated at every start. */
+export function duckdbViews(): string[] {
   // Per-point increments of sums: DELTA points are increments already; a CUMULATIVE point's increment
   // is its value minus the previous point of the same series and start (a new start is a reset).
-  ddl.push(`CREATE OR REPLACE VIEW metric_increments AS
+  return [
+    `CREATE OR REPLACE VIEW metric_increments AS
     SELECT *, CASE WHEN temporality = 'cumulative'
       THEN value - coalesce(lag(value) OVER (PARTITION BY series_key, start_ts ORDER BY ts), 0)
       ELSE value END AS increment
-    FROM metric_points`);
-  return ddl;
+    FROM metric_points`,
+  ];
 }
 
 /** Per-connection staging tables: rows are appended there, then inserted unless their key exists. */
 export const stagingDdl = (): string[] =>
-  Object.keys(TABLES).map(
-    (t) => `CREATE TEMP TABLE IF NOT EXISTS ${stagingName(t as TableName)} AS SELECT * FROM ${t} LIMIT 0`,
-  );
+  TABLE_NAMES.map((t) => `CREATE OR REPLACE TEMP TABLE ${stagingName(t)} (${columnDefs(t, false)})`);

@@ -27,7 +27,15 @@ import {
   type WriteResult,
 } from '../store.js';
 import { duckdbDialect } from './duckdb-dialect.js';
-import { duckdbDdl, stagingDdl, stagingName, type TableName } from './duckdb-schema.js';
+import {
+  columnList,
+  duckdbDdl,
+  duckdbMigrations,
+  duckdbViews,
+  stagingDdl,
+  stagingName,
+  type TableName,
+} from './duckdb-schema.js';
 
 export interface DuckdbStoreConfig {
   /** Path of the database file. */
@@ -56,7 +64,16 @@ export class DuckdbStore implements Store {
     this.reader = await this.instance.connect();
     if (this.cfg.readOnly) return;
     this.writer = await this.instance.connect();
-    for (const sql of [...duckdbDdl(), ...stagingDdl()]) await this.writer.run(sql);
+    for (const sql of duckdbDdl()) await this.writer.run(sql);
+    const existing = new Map<string, Set<string>>();
+    const cols = await this.writer.runAndReadAll(
+      "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main'",
+    );
+    for (const [table, column] of cols.getRows() as [string, string][]) {
+      existing.set(table, (existing.get(table) ?? new Set()).add(column));
+    }
+    for (const sql of [...duckdbMigrations(existing), ...duckdbViews(), ...stagingDdl()])
+      await this.writer.run(sql);
   }
 
   write(batch: RowBatch): Promise<WriteResult> {
@@ -100,7 +117,8 @@ export class DuckdbStore implements Store {
       appendRow(appender, columns, row);
     }
     appender.closeSync();
-    const res = await conn.run(`INSERT OR IGNORE INTO ${table} SELECT * FROM ${stage}`);
+    const cols = columnList(table);
+    const res = await conn.run(`INSERT OR IGNORE INTO ${table} (${cols}) SELECT ${cols} FROM ${stage}`);
     const inserted = res.rowsChanged;
     return { inserted, duplicates: rows.length - inserted };
   }

@@ -1,0 +1,44 @@
+/**
+ * enrich: which feature and chapter an event belongs to. An explicit `feature` / `chapter` attribute
+ * (record or resource, e.g. from OTEL_RESOURCE_ATTRIBUTES) wins; else the configured patterns are
+ * matched against the branch name, capture group 1 being the value (`017-usage-data-collection` →
+ * feature `017`, `ch07-intro` → chapter `07`).
+ */
+import type { EventRow } from '../../model/records.js';
+
+export interface Attribution {
+  featurePattern: RegExp;
+  chapterPattern: RegExp;
+}
+
+/** The default patterns (configurable as attribution.featurePattern / chapterPattern). */
+export const DEFAULT_ATTRIBUTION_PATTERNS = {
+  featurePattern: '^(?:[\\w.-]+/)*(\\d{3})-',
+  chapterPattern: '(?:^|[/_-])(?:ch|chapter)[-_]?(\\d+)',
+} as const;
+
+export const compileAttribution = (p: { featurePattern: string; chapterPattern: string }): Attribution => ({
+  featurePattern: new RegExp(p.featurePattern),
+  chapterPattern: new RegExp(p.chapterPattern, 'i'),
+});
+
+function explicit(row: EventRow, key: 'feature' | 'chapter'): string | null {
+  for (const json of [row.attributes, row.resource]) {
+    if (!json.includes(`"${key}"`)) continue;
+    const v = (JSON.parse(json) as Record<string, unknown>)[key];
+    if (typeof v === 'string' && v !== '') return v;
+    if (typeof v === 'number') return String(v);
+  }
+  return null;
+}
+
+const capture = (pattern: RegExp, text: string | null): string | null =>
+  text ? (pattern.exec(text)?.[1] ?? null) : null;
+
+export function enrichAttribution(rows: EventRow[], attribution: Attribution): EventRow[] {
+  for (const row of rows) {
+    row.feature = explicit(row, 'feature') ?? capture(attribution.featurePattern, row.branch);
+    row.chapter = explicit(row, 'chapter') ?? capture(attribution.chapterPattern, row.branch);
+  }
+  return rows;
+}
