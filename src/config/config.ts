@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_ATTRIBUTION_PATTERNS } from '../pipeline/enrich/enrich-attribution.js';
+import { DEFAULT_VALIDATION_PATTERNS } from '../query/validation-patterns.js';
 
 const MiB = 1024 * 1024;
 
@@ -68,6 +69,15 @@ export const ServeConfig = z.object({
       featurePattern: regex.default(DEFAULT_ATTRIBUTION_PATTERNS.featurePattern),
       /** Regex on the branch name; capture group 1 is the chapter (`ch07-intro` → `07`). */
       chapterPattern: regex.default(DEFAULT_ATTRIBUTION_PATTERNS.chapterPattern),
+    })
+    .prefault({}),
+  /** Which Bash commands are validations (regular expressions per kind), for the failure templates. */
+  validation: z
+    .object({
+      test: regex.default(DEFAULT_VALIDATION_PATTERNS.test),
+      lint: regex.default(DEFAULT_VALIDATION_PATTERNS.lint),
+      typecheck: regex.default(DEFAULT_VALIDATION_PATTERNS.typecheck),
+      build: regex.default(DEFAULT_VALIDATION_PATTERNS.build),
     })
     .prefault({}),
   sql: z

@@ -6,7 +6,12 @@ const quoteKey = (key: string): string => `'$."${key.replaceAll("'", "''").repla
 export const duckdbDialect: Dialect = {
   name: 'duckdb',
   timeBucket: (unit: TimeUnit, expr: string) => `date_trunc('${unit}', ${expr})`,
+  formatTime: (expr: string, format: string) => `strftime(${expr}, '${format}')`,
   jsonString: (column: string, key: string) => `json_extract_string(${column}, ${quoteKey(key)})`,
   quantile: (expr: string, q: number) => `quantile_cont(${expr}, ${q})`,
+  regexMatch: (expr: string, pattern: string) => `regexp_matches(${expr}, ${pattern})`,
+  anyValue: (expr: string) => `any_value(${expr})`,
+  msBetween: (from: string, to: string) => `date_diff('millisecond', ${from}, ${to})`,
+  toTimestamp: (expr: string) => `CAST(${expr} AS TIMESTAMP)`,
   param: (index: number) => `$${index}`,
 };

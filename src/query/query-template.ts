@@ -1,0 +1,106 @@
+/**
+ * What a query template is: a name, which common filters and options it takes, and a function that
+ * writes its SQL against the dialect, binding every value as a parameter (never spliced into SQL).
+ */
+import type { Dialect, ParamValue } from '../store/dialect.js';
+import type { FilterName, QueryFilters } from './query-filters.js';
+
+export interface OptionSpec {
+  /** kebab-case, as on the command line and in the URL: `min-failures`. */
+  name: string;
+  description: string;
+  default: number | string;
+  /** Allowed values for a text option. */
+  choices?: readonly string[];
+}
+
+/** Regular expressions that make a Bash tool call a validation, by kind. */
+export interface ValidationPatterns {
+  test: string;
+  lint: string;
+  typecheck: string;
+  build: string;
+}
+
+export interface TemplateContext {
+  readonly d: Dialect;
+  /** Binds a value; returns its placeholder. */
+  p(value: ParamValue): string;
+  /** The filter conditions on events (columns of alias `e` when given), AND-joined; `TRUE` for none. */
+  where(alias?: string): string;
+  option(name: string): number | string;
+  /** SQL naming the validation kind of a command expression ('test', 'lint', 'typecheck', 'build') or NULL. */
+  validationKind(commandExpr: string): string;
+}
+
+export interface QueryTemplate {
+  name: string;
+  description: string;
+  filters: readonly FilterName[];
+  options?: readonly OptionSpec[];
+  /** Where the figures come from, and why (for docs/queries.md). */
+  source?: string;
+  sql(ctx: TemplateContext): string;
+}
+
+export interface BuiltQuery {
+  sql: string;
+  params: ParamValue[];
+}
+
+const COLUMN: Record<FilterName, string> = {
+  since: 'ts',
+  until: 'ts',
+  member: 'member',
+  session: 'session_id',
+  feature: 'feature',
+  chapter: 'chapter',
+  model: 'model',
+  event: 'event_name',
+};
+
+/** ISO time without the zone suffix: what both engines cast to a UTC timestamp. */
+const sqlTime = (d: Date): string => d.toISOString().replace('T', ' ').replace('Z', '');
+
+export function buildQuery(
+  template: QueryTemplate,
+  dialect: Dialect,
+  filters: QueryFilters,
+  options: Record<string, number | string>,
+  validation: ValidationPatterns,
+): BuiltQuery {
+  const params: ParamValue[] = [];
+  const p = (value: ParamValue): string => {
+    params.push(value);
+    return dialect.param(params.length, value);
+  };
+  const ctx: TemplateContext = {
+    d: dialect,
+    p,
+    where(alias) {
+      const col = (f: FilterName): string => (alias ? `${alias}.${COLUMN[f]}` : COLUMN[f]);
+      const conds: string[] = [];
+      for (const f of template.filters) {
+        const v = filters[f];
+        if (v === undefined) continue;
+        if (f === 'since') conds.push(`${col(f)} >= ${dialect.toTimestamp(p(sqlTime(v as Date)))}`);
+        else if (f === 'until') conds.push(`${col(f)} < ${dialect.toTimestamp(p(sqlTime(v as Date)))}`);
+        else conds.push(`${col(f)} = ${p(v as string)}`);
+      }
+      return conds.length === 0 ? 'TRUE' : conds.join(' AND ');
+    },
+    option(name) {
+      const v = options[name];
+      if (v === undefined) throw new Error(`template ${template.name} has no option ${name}`);
+      return v;
+    },
+    validationKind(expr) {
+      const kinds = ['test', 'lint', 'typecheck', 'build'] as const;
+      const whens = kinds
+        .map((k) => `WHEN ${dialect.regexMatch(expr, p(validation[k]))} THEN '${k}'`)
+        .join(' ');
+      return `CASE ${whens} END`;
+    },
+  };
+  return { sql: template.sql(ctx), params };
+}

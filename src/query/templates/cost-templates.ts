@@ -1,0 +1,90 @@
+/**
+ * Spend. Costs and tokens come from `api_request` events only: one per successful model call, with
+ * its cost and tokens, so sums are exact and traceable to request ids. Metrics count the same calls
+ * again and are never added in. Costs are rounded to micro-dollars.
+ */
+import type { FilterName } from '../query-filters.js';
+import type { QueryTemplate, TemplateContext } from '../query-template.js';
+
+const COST_FILTERS: readonly FilterName[] = [
+  'since',
+  'until',
+  'member',
+  'session',
+  'feature',
+  'chapter',
+  'model',
+];
+export const COST_SOURCE = 'api_request events (cost_usd and the four token columns)';
+
+const totals = `round(sum(cost_usd), 6) AS cost_usd, count(*) AS api_requests,
+  sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
+  sum(cache_read_tokens) AS cache_read_tokens, sum(cache_creation_tokens) AS cache_creation_tokens`;
+
+const api = (ctx: TemplateContext): string => `event_name = 'api_request' AND ${ctx.where()}`;
+
+function costBy(
+  name: string,
+  description: string,
+  key: (ctx: TemplateContext) => string,
+  keyName: string,
+  order: string,
+): QueryTemplate {
+  return {
+    name,
+    description,
+    filters: COST_FILTERS,
+    source: COST_SOURCE,
+    sql: (ctx) => `SELECT ${key(ctx)} AS ${keyName}, ${totals}
+FROM events WHERE ${api(ctx)}
+GROUP BY 1 ORDER BY ${order}`,
+  };
+}
+
+export const COST_TEMPLATES: QueryTemplate[] = [
+  costBy('cost-by-member', 'Spend and tokens per member', () => 'member', 'member', 'cost_usd DESC, member'),
+  costBy(
+    'cost-by-day',
+    'Spend and tokens per day (UTC)',
+    (c) => c.d.formatTime(c.d.timeBucket('day', 'ts'), '%Y-%m-%d'),
+    'day',
+    'day',
+  ),
+  costBy(
+    'cost-by-week',
+    'Spend and tokens per week (weeks start on Monday, UTC)',
+    (c) => c.d.formatTime(c.d.timeBucket('week', 'ts'), '%Y-%m-%d'),
+    'week',
+    'week',
+  ),
+  costBy(
+    'cost-by-month',
+    'Spend and tokens per month (UTC)',
+    (c) => c.d.formatTime(c.d.timeBucket('month', 'ts'), '%Y-%m'),
+    'month',
+    'month',
+  ),
+  costBy('cost-by-model', 'Spend and tokens per model', () => 'model', 'model', 'cost_usd DESC, model'),
+  costBy(
+    'cost-by-feature',
+    'Spend and tokens per feature (from the branch or a feature attribute)',
+    () => 'feature',
+    'feature',
+    'cost_usd DESC, feature',
+  ),
+  costBy(
+    'cost-by-chapter',
+    'Spend and tokens per chapter (from the branch or a chapter attribute)',
+    () => 'chapter',
+    'chapter',
+    'cost_usd DESC, chapter',
+  ),
+  {
+    name: 'cost-total',
+    description: 'Total spend: cost, requests, tokens, sessions and members in the range',
+    filters: COST_FILTERS,
+    source: COST_SOURCE,
+    sql: (ctx) => `SELECT ${totals}, count(DISTINCT session_id) AS sessions, count(DISTINCT member) AS members
+FROM events WHERE ${api(ctx)}`,
+  },
+];
