@@ -1,0 +1,124 @@
+/**
+ * Where a DuckdbStore.write of events spends its time, phase by phase, with the project's own DDL:
+ * the JS appender calls into the temp staging table (the "appender" rate), closing the appender,
+ * INSERT OR IGNORE into the primary-keyed `events` table, and COMMIT (DuckDB's WAL write + fsync,
+ * checkpoints). The per-row append mirrors appendRow in src/store/duckdb/duckdb-store.ts, which is
+ * not exported; keep the two in step.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DuckDBInstance, DuckDBTimestampValue, type DuckDBAppender } from '@duckdb/node-api';
+import type { EventRow } from '../src/model/records.js';
+import { duckdbDdl, stagingDdl } from '../src/store/duckdb/duckdb-schema.js';
+import { TABLES } from '../src/store/schema.js';
+import { nowMs, round } from './stats.js';
+
+export interface StoreBreakdown {
+  rowsPerWrite: number;
+  writes: number;
+  /** Microseconds per row, by phase; `total` is the whole transaction. */
+  usPerRow: {
+    appendCalls: number;
+    appenderClose: number;
+    insertOrIgnore: number;
+    commit: number;
+    other: number;
+    total: number;
+  };
+  /** Rows per second of the JS appender calls alone (what "the appender rate" usually means). */
+  appenderRowsPerSec: number;
+  totalRowsPerSec: number;
+}
+
+function appendRow(appender: DuckDBAppender, row: EventRow): void {
+  for (const col of TABLES.events) {
+    const v = row[col.name] as unknown;
+    if (v === null || v === undefined) {
+      appender.appendNull();
+      continue;
+    }
+    switch (col.type) {
+      case 'string':
+      case 'json':
+        appender.appendVarchar(v as string);
+        break;
+      case 'int':
+        appender.appendBigInt(BigInt(v as number));
+        break;
+      case 'double':
+        appender.appendDouble(v as number);
+        break;
+      case 'bool':
+        appender.appendBoolean(v as boolean);
+        break;
+      case 'timestamp':
+        appender.appendTimestamp(new DuckDBTimestampValue(BigInt(v as number)));
+        break;
+      default:
+        col.type satisfies never;
+    }
+  }
+  appender.endRow();
+}
+
+export async function measureStoreBreakdown(
+  makeBatch: () => EventRow[],
+  opts: { durationMs: number; maxWrites: number },
+): Promise<StoreBreakdown> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'unsilo-bench-breakdown-'));
+  const instance = await DuckDBInstance.create(path.join(dir, 'bench.duckdb'));
+  const conn = await instance.connect();
+  try {
+    for (const sql of [...duckdbDdl(), ...stagingDdl()]) await conn.run(sql);
+    const t = { appendCalls: 0, appenderClose: 0, insertOrIgnore: 0, commit: 0, total: 0 };
+    let rows = 0;
+    let writes = 0;
+    let rowsPerWrite = 0;
+    const end = nowMs() + opts.durationMs;
+    for (let w = -1; w < opts.maxWrites && nowMs() < end; w++) {
+      const batch = makeBatch();
+      const t0 = nowMs();
+      await conn.run('BEGIN TRANSACTION');
+      await conn.run('DELETE FROM stage_events');
+      const appender = await conn.createAppender('stage_events', 'main', 'temp');
+      const t1 = nowMs();
+      for (const row of batch) appendRow(appender, row);
+      const t2 = nowMs();
+      appender.closeSync();
+      const t3 = nowMs();
+      await conn.run('INSERT OR IGNORE INTO events SELECT * FROM stage_events');
+      const t4 = nowMs();
+      await conn.run('COMMIT');
+      const t5 = nowMs();
+      if (w < 0) continue; // the first write warms up
+      t.appendCalls += t2 - t1;
+      t.appenderClose += t3 - t2;
+      t.insertOrIgnore += t4 - t3;
+      t.commit += t5 - t4;
+      t.total += t5 - t0;
+      rows += batch.length;
+      rowsPerWrite = batch.length;
+      writes++;
+    }
+    const us = (ms: number): number => round((ms * 1000) / rows, 2);
+    return {
+      rowsPerWrite,
+      writes,
+      usPerRow: {
+        appendCalls: us(t.appendCalls),
+        appenderClose: us(t.appenderClose),
+        insertOrIgnore: us(t.insertOrIgnore),
+        commit: us(t.commit),
+        other: us(t.total - t.appendCalls - t.appenderClose - t.insertOrIgnore - t.commit),
+        total: us(t.total),
+      },
+      appenderRowsPerSec: round(rows / (t.appendCalls / 1000)),
+      totalRowsPerSec: round(rows / (t.total / 1000)),
+    };
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
