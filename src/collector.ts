@@ -21,6 +21,8 @@ import { StoreWriter } from './wal/store-writer.js';
 import { WriteAheadLog } from './wal/write-ahead-log.js';
 import { registerOpsRoutes } from './web/ops-routes.js';
 import { registerSqlApi } from './web/sql-api.js';
+import { registerQueryApi } from './web/query-api.js';
+import { QueryService } from './query/query-service.js';
 
 export interface Collector {
   httpUrl: string;
@@ -86,6 +88,7 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
   });
   await registerOtlpHttp(app, ingest, metrics, { ...cfg.limits, retryAfterSeconds: cfg.retryAfterSeconds });
   registerSqlApi(app, store, cfg.sql.maxRows);
+  registerQueryApi(app, new QueryService(store, cfg.validation));
   registerOpsRoutes(app, metrics.registry, {
     ready: () =>
       writer.healthy()

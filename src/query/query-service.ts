@@ -6,6 +6,7 @@
 import type { QueryResult, Store } from '../store/store.js';
 import { parseFilters, QueryParamError, type QueryFilters } from './query-filters.js';
 import { buildQuery, type QueryTemplate, type ValidationPatterns } from './query-template.js';
+import { buildTrace, type SessionTrace } from './session-trace.js';
 import { templateByName, TEMPLATES } from './templates/index.js';
 
 export interface TemplateInfo {
@@ -25,6 +26,7 @@ export interface TemplateInfo {
 const PASSIVE_KEYS = new Set(['format']);
 
 export class UnknownTemplateError extends QueryParamError {}
+export class UnknownSessionError extends QueryParamError {}
 
 export class QueryService {
   constructor(
@@ -60,6 +62,38 @@ export class QueryService {
     await this.checkKnown(filters);
     const q = buildQuery(t, this.store.dialect, filters, options, this.validation);
     return this.store.query(q.sql, q.params);
+  }
+
+  /** The session whose id is `idOrPrefix`, or the only one starting with it. */
+  async resolveSession(idOrPrefix: string): Promise<string> {
+    const d = this.store.dialect;
+    const exact = await this.store.query(
+      `SELECT 1 FROM events WHERE session_id = ${d.param(1, idOrPrefix)} LIMIT 1`,
+      [idOrPrefix],
+    );
+    if (exact.rows.length > 0) return idOrPrefix;
+    const found = await this.store.query(
+      `SELECT DISTINCT session_id FROM events WHERE ${d.startsWith('session_id', d.param(1, idOrPrefix))} ORDER BY 1 LIMIT 6`,
+      [idOrPrefix],
+    );
+    const ids = found.rows.map((r) => String(r[0]));
+    if (ids.length === 1) return ids[0] as string;
+    if (ids.length === 0)
+      throw new UnknownSessionError(`no session "${idOrPrefix}"; \`unsilo sessions\` lists them`);
+    throw new QueryParamError(
+      `session prefix "${idOrPrefix}" is ambiguous: ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}`,
+    );
+  }
+
+  /** The complete, ordered trace of one session (an id prefix is enough when it is unique). */
+  async trace(idOrPrefix: string): Promise<SessionTrace> {
+    const id = await this.resolveSession(idOrPrefix);
+    const d = this.store.dialect;
+    const result = await this.store.query(
+      `SELECT * FROM events WHERE session_id = ${d.param(1, id)} ORDER BY ts, event_sequence, key`,
+      [id],
+    );
+    return buildTrace(id, result);
   }
 
   /** Parses and checks parameters against what template `t` takes. */

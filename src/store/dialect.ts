@@ -18,6 +18,8 @@ export interface Dialect {
   quantile(expr: string, q: number): string;
   /** Whether `expr` matches the regular expression `pattern` (an SQL expression, e.g. a parameter). */
   regexMatch(expr: string, pattern: string): string;
+  /** Whether text `expr` starts with text `prefix` (an SQL expression). */
+  startsWith(expr: string, prefix: string): string;
   /** Any value of `expr` in the group. */
   anyValue(expr: string): string;
   /** Milliseconds from timestamp `from` to timestamp `to`. */

@@ -2,7 +2,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { formatMarkdown, generateTemplateDocs, withGenerated } from '../../scripts/query-docs.js';
 import { ServeConfig } from '../../src/config/config.js';
+import { TEMPLATES } from '../../src/query/templates/index.js';
 import { TABLES } from '../../src/store/schema.js';
 import { ROOT } from '../support/collector-fixture.js';
 
@@ -32,5 +34,15 @@ describe('docs', () => {
     const keys = configKeys(ServeConfig.shape);
     expect(keys).toContain('wal.maxPendingBytes');
     for (const key of keys) expect(doc, key).toMatch(row(key));
+  });
+});
+
+describe('docs/queries.md', () => {
+  it('documents every template as generated from the templates themselves (npm run docs:queries)', async () => {
+    const file = path.join(ROOT, 'docs/queries.md');
+    const current = read('docs/queries.md');
+    const expected = await formatMarkdown(withGenerated(current, await generateTemplateDocs()), file);
+    expect(current).toBe(expected);
+    for (const t of TEMPLATES) expect(current).toContain(`### ${t.name}`);
   });
 });

@@ -75,9 +75,10 @@ describe.each(STORES)('store contract: $name', ({ open }) => {
   });
 
   it('binds parameters through the dialect', async () => {
-    const r = await store.query(`SELECT count(*) FROM events WHERE session_id = ${store.dialect.param(1, "typed")}`, [
-      'typed',
-    ]);
+    const r = await store.query(
+      `SELECT count(*) FROM events WHERE session_id = ${store.dialect.param(1, 'typed')}`,
+      ['typed'],
+    );
     expect(r.rows[0]?.[0]).toBe(1);
   });
 

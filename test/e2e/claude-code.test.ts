@@ -9,6 +9,8 @@
  * event; the llm_request span of that call has attempt 2 and one gen_ai.request.attempt event per try.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QueryService } from '../../src/query/query-service.js';
+import { DEFAULT_VALIDATION_PATTERNS } from '../../src/query/validation-patterns.js';
 import type { CellValue } from '../../src/store/store.js';
 import { runClaude, type ClaudeRunResult, type OtlpProtocol } from '../support/claude-runner.js';
 import { startTestCollector, type TestCollector } from '../support/collector-fixture.js';
@@ -306,6 +308,38 @@ describe.each(PROTOCOLS)('real Claude Code CLI exporting over %s', (protocol) =>
       })),
     ).toEqual([{ status_code: 0, attempt: 2, tries: [1, 2] }]);
   });
+
+  it(
+    'traces the session: every request and tool call of the ground truth, in order, under its prompt',
+    T,
+    async () => {
+      const trace = await new QueryService(collector.store, DEFAULT_VALIDATION_PATTERNS).trace(
+        session.slice(0, 8),
+      );
+      expect(trace.session_id).toBe(session);
+      const prompts = trace.prompts.filter((p) => p.prompt_id !== null);
+      expect(prompts).toHaveLength(1);
+      const steps = prompts[0]?.steps ?? [];
+      const inOrder = (name: string, key: string): unknown[] =>
+        steps.filter((s) => s.event_name === name).map((s) => s.record[key]);
+      // The mock served these in this order; the trace must show them in the same order.
+      expect(inOrder('api_request', 'request_id')).toEqual(mock.served.map((s) => s.requestId));
+      expect(inOrder('tool_result', 'tool_use_id')).toEqual(
+        mock.served.filter((s) => s.toolUseId).map((s) => s.toolUseId),
+      );
+      expect(inOrder('tool_result', 'success')).toEqual([true, false]);
+      expect(steps[0]?.event_name).toBe('user_prompt');
+      expect(prompts[0]?.totals.api_requests).toBe(mock.served.length);
+      expect(prompts[0]?.totals.tool_failures).toBe(1);
+      const tokens = mock.served.reduce((a, s) => a + s.usage.output_tokens, 0);
+      expect(trace.totals.output_tokens).toBe(tokens);
+      const cost = await scalar(
+        collector,
+        `SELECT sum(cost_usd) FROM events WHERE event_name = 'api_request'`,
+      );
+      expect(trace.totals.cost_usd).toBeCloseTo(num(cost), 6);
+    },
+  );
 
   it('stores nothing twice', T, async () => {
     for (const table of ['events', 'spans', 'metric_points']) {

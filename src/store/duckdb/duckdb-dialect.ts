@@ -10,6 +10,7 @@ export const duckdbDialect: Dialect = {
   jsonString: (column: string, key: string) => `json_extract_string(${column}, ${quoteKey(key)})`,
   quantile: (expr: string, q: number) => `quantile_cont(${expr}, ${q})`,
   regexMatch: (expr: string, pattern: string) => `regexp_matches(${expr}, ${pattern})`,
+  startsWith: (expr: string, prefix: string) => `starts_with(${expr}, ${prefix})`,
   anyValue: (expr: string) => `any_value(${expr})`,
   msBetween: (from: string, to: string) => `date_diff('millisecond', ${from}, ${to})`,
   toTimestamp: (expr: string) => `CAST(${expr} AS TIMESTAMP)`,

@@ -44,13 +44,16 @@ export interface DuckdbStoreConfig {
   readOnly?: boolean;
 }
 
+const READERS = 2;
 const READ_ONLY_TYPES = new Set<StatementType>([StatementType.SELECT, StatementType.EXPLAIN]);
 
 export class DuckdbStore implements Store {
   readonly dialect: Dialect = duckdbDialect;
   private instance: DuckDBInstance | null = null;
   private writer: DuckDBConnection | null = null;
-  private reader: DuckDBConnection | null = null;
+  /** Read connections; one query at a time on each (a new query invalidates a connection's pending result). */
+  private readers: { conn: DuckDBConnection; queue: Promise<unknown> }[] = [];
+  private nextReader = 0;
   private writing: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly cfg: DuckdbStoreConfig) {}
@@ -61,7 +64,8 @@ export class DuckdbStore implements Store {
       this.cfg.file,
       this.cfg.readOnly ? { access_mode: 'READ_ONLY' } : {},
     );
-    this.reader = await this.instance.connect();
+    for (let i = 0; i < READERS; i++)
+      this.readers.push({ conn: await this.instance.connect(), queue: Promise.resolve() });
     if (this.cfg.readOnly) return;
     this.writer = await this.instance.connect();
     for (const sql of duckdbDdl()) await this.writer.run(sql);
@@ -123,9 +127,20 @@ export class DuckdbStore implements Store {
     return { inserted, duplicates: rows.length - inserted };
   }
 
-  async query(sql: string, params: CellValue[] = [], opts: QueryOptions = {}): Promise<QueryResult> {
-    const conn = this.reader;
-    if (!conn) throw new Error('DuckDB store is not started');
+  query(sql: string, params: CellValue[] = [], opts: QueryOptions = {}): Promise<QueryResult> {
+    const reader = this.readers[this.nextReader++ % Math.max(1, this.readers.length)];
+    if (!reader) return Promise.reject(new Error('DuckDB store is not started'));
+    const next = reader.queue.then(() => this.queryOn(reader.conn, sql, params, opts));
+    reader.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async queryOn(
+    conn: DuckDBConnection,
+    sql: string,
+    params: CellValue[],
+    opts: QueryOptions,
+  ): Promise<QueryResult> {
     let reader;
     try {
       const statements = await conn.extractStatements(sql);
@@ -153,9 +168,11 @@ export class DuckdbStore implements Store {
   async close(): Promise<void> {
     await this.writing;
     this.writer?.closeSync();
-    this.reader?.closeSync();
+    await Promise.all(this.readers.map((r) => r.queue));
+    for (const r of this.readers) r.conn.closeSync();
+    this.readers = [];
     this.instance?.closeSync();
-    this.writer = this.reader = null;
+    this.writer = null;
     this.instance = null;
   }
 }

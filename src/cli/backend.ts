@@ -1,0 +1,133 @@
+/**
+ * How the CLI reaches the data: through a running collector's HTTP API (--server, or the collector
+ * found in the data directory's collector.json), else by opening the DuckDB file read-only and asking
+ * the same QueryService the API uses. DuckDB allows one writing process per file, so while a collector
+ * runs the CLI must go through it. Both ways answer alike.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ValidationPatterns } from '../query/query-template.js';
+import { QueryService, type TemplateInfo } from '../query/query-service.js';
+import { monthlyReport, type MonthlyReport } from '../query/reports/monthly-report.js';
+import type { SessionTrace } from '../query/session-trace.js';
+import { DB_FILE, DISCOVERY_FILE } from '../config/data-dir.js';
+import { DuckdbStore } from '../store/duckdb/duckdb-store.js';
+import { QueryError, type CellValue, type QueryResult } from '../store/store.js';
+import { QueryParamError } from '../query/query-filters.js';
+import { CliError } from './cli-error.js';
+
+export interface BackendOptions {
+  server?: string;
+  dataDir: string;
+  /** Validation patterns for local queries (the collector uses its own config). */
+  validation: ValidationPatterns;
+}
+
+export type Params = Record<string, string>;
+
+export interface Backend {
+  /** The collector URL or the database file. */
+  where: string;
+  sql(sql: string, params?: CellValue[], maxRows?: number): Promise<QueryResult & { truncated?: boolean }>;
+  list(): Promise<TemplateInfo[]>;
+  run(name: string, params: Params): Promise<QueryResult>;
+  trace(session: string): Promise<SessionTrace>;
+  monthly(month: string): Promise<MonthlyReport>;
+  close(): Promise<void>;
+}
+
+/** The URL of the collector running for `dataDir`, if its process is alive. */
+export function runningCollector(dataDir: string): string | null {
+  const file = path.join(dataDir, DISCOVERY_FILE);
+  if (!existsSync(file)) return null;
+  try {
+    const { pid, httpUrl } = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; httpUrl: string };
+    process.kill(pid, 0);
+    return httpUrl;
+  } catch {
+    return null;
+  }
+}
+
+function httpBackend(server: string): Backend {
+  const base = server.replace(/\/+$/, '');
+  async function call<T>(pathname: string, init?: RequestInit): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(`${base}${pathname}`, init);
+    } catch (err) {
+      const cause = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
+      throw new CliError(
+        `cannot reach the collector at ${base} (${cause}); start it with \`npx unsilo serve\`, or pass --server URL / --data-dir DIR`,
+      );
+    }
+    const body = (await res.json().catch(() => ({}))) as T & { error?: string };
+    if (!res.ok) throw new CliError(body.error ?? `the collector answered HTTP ${res.status}`);
+    return body;
+  }
+  const qs = (params: Params): string => {
+    const s = new URLSearchParams(
+      Object.entries(params).filter(([, v]) => v !== undefined && v !== ''),
+    ).toString();
+    return s ? `?${s}` : '';
+  };
+  return {
+    where: base,
+    sql: (sql, params = [], maxRows) =>
+      call('/api/sql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ sql, params, maxRows }),
+      }),
+    list: () => call('/api/queries'),
+    run: (name, params) => call(`/api/queries/${encodeURIComponent(name)}${qs(params)}`),
+    trace: (session) => call(`/api/sessions/${encodeURIComponent(session)}/trace`),
+    monthly: (month) => call(`/api/reports/monthly${qs({ month })}`),
+    close: async () => undefined,
+  };
+}
+
+async function localBackend(dataDir: string, validation: ValidationPatterns): Promise<Backend> {
+  const file = path.join(dataDir, DB_FILE);
+  if (!existsSync(file)) {
+    throw new CliError(
+      `no store at ${file} and no collector running for ${dataDir}; start one with \`npx unsilo serve\` ` +
+        '(or fill one with `npx unsilo demo`), or pass --data-dir DIR (where the collector keeps its data) or --server URL',
+    );
+  }
+  const store = new DuckdbStore({ file, readOnly: true });
+  try {
+    await store.start();
+  } catch (err) {
+    throw new CliError(
+      `cannot open ${file}: ${(err as Error).message}\nIf a collector is using it, ask it instead: --server http://HOST:4318`,
+    );
+  }
+  const svc = new QueryService(store, validation);
+  const wrap = async <T>(f: () => Promise<T>): Promise<T> => {
+    try {
+      return await f();
+    } catch (err) {
+      if (err instanceof QueryParamError || err instanceof QueryError) {
+        throw new CliError(err.message);
+      }
+      throw err;
+    }
+  };
+  return {
+    where: file,
+    sql: (sql, params = [], maxRows) => wrap(() => store.query(sql, params, { readOnly: true, maxRows })),
+    list: async () => svc.list(),
+    run: (name, params) => wrap(() => svc.run(name, params)),
+    trace: (session) => wrap(() => svc.trace(session)),
+    monthly: (month) => wrap(() => monthlyReport(svc, month)),
+    close: () => store.close(),
+  };
+}
+
+export async function openBackend(opts: BackendOptions): Promise<Backend> {
+  if (opts.server) return httpBackend(opts.server);
+  const url = runningCollector(opts.dataDir);
+  if (url) return httpBackend(url);
+  return localBackend(opts.dataDir, opts.validation);
+}
