@@ -5,7 +5,9 @@ import { Command, Option } from 'commander';
 import { ConfigError, loadServeConfig } from './config/config.js';
 import { startCollector } from './collector.js';
 import { CliError } from './cli/cli-error.js';
+import { runningCollector } from './cli/backend.js';
 import { registerQueryCommands, wholeNumber } from './cli/query-commands.js';
+import { runDemo } from './demo/run-demo.js';
 
 const program = new Command('unsilo')
   .description("Gathers a team's Claude Code telemetry (OTLP) into one queryable store.")
@@ -66,6 +68,51 @@ program
   );
 
 registerQueryCommands(program);
+
+program
+  .command('demo')
+  .description(
+    'fill a store with a realistic team: 5 members, 30 days, features, chapters, failures (sent over OTLP)',
+  )
+  .option('--server <url>', 'send to this collector instead of the one for --data-dir')
+  .option('--data-dir <dir>', "the collector's data directory (one is started there if none runs)", './data')
+  .option('--members <n>', 'team size', wholeNumber('--members'), 5)
+  .option('--days <n>', 'days of history, ending now', wholeNumber('--days'), 30)
+  .option('--seed <n>', 'random seed (the same seed gives the same team)', wholeNumber('--seed'), 1)
+  .action(async (opts: { server?: string; dataDir: string; members: number; days: number; seed: number }) => {
+    const server = opts.server ?? runningCollector(opts.dataDir);
+    // No collector running: start one in this process on free ports, send, drain, stop.
+    const own = server
+      ? null
+      : await startCollector(
+          loadServeConfig({ dataDir: opts.dataDir, port: 0, grpcPort: 0, logLevel: 'warn' }),
+        );
+    const target = server ?? (own as { httpUrl: string }).httpUrl;
+    process.stderr.write(`unsilo: sending the demo team to ${target}…\n`);
+    let shown = 0;
+    const summary = await runDemo({
+      server: target,
+      members: opts.members,
+      days: opts.days,
+      seed: opts.seed,
+      onProgress: (sent, total) => {
+        const pct = total ? Math.floor((sent / total) * 10) : 0;
+        if (pct > shown) {
+          shown = pct;
+          process.stderr.write(`  ${pct * 10} %\n`);
+        }
+      },
+    });
+    if (own) {
+      await own.drained();
+      await own.close();
+    }
+    process.stdout.write(
+      `sent ${summary.events.toLocaleString('en-US')} events, ${summary.spans.toLocaleString('en-US')} spans and ` +
+        `${summary.points.toLocaleString('en-US')} metric points (${summary.sessions} sessions).\n` +
+        'Try: npx unsilo query cost-by-member · npx unsilo sessions · npx unsilo query validation-failures --min-failures 3\n',
+    );
+  });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CliError || err instanceof ConfigError) {
