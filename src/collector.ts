@@ -8,7 +8,7 @@ import path from 'node:path';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import pino from 'pino';
 import type { ServeConfig } from './config/config.js';
-import { DB_FILE, DISCOVERY_FILE, WAL_DIR } from './config/data-dir.js';
+import { ADMIN_TOKEN_FILE, DB_FILE, DISCOVERY_FILE, WAL_DIR } from './config/data-dir.js';
 import { IngestService } from './ingest/ingest-service.js';
 import { compileAttribution } from './pipeline/enrich/enrich-attribution.js';
 import { OtlpGrpcReceiver } from './ingest/otlp-grpc/otlp-grpc-receiver.js';
@@ -22,6 +22,9 @@ import { WriteAheadLog } from './wal/write-ahead-log.js';
 import { registerOpsRoutes } from './web/ops-routes.js';
 import { registerSqlApi } from './web/sql-api.js';
 import { registerQueryApi } from './web/query-api.js';
+import { registerMembersApi } from './web/members-api.js';
+import { MemberRegistry } from './members/member-registry.js';
+import { IngestAuth, isLoopback } from './ingest/ingest-auth.js';
 import { QueryService } from './query/query-service.js';
 
 export interface Collector {
@@ -47,6 +50,12 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
   const metrics = new CollectorMetrics();
   const store = deps.store ?? new DuckdbStore({ file: path.join(cfg.dataDir, DB_FILE) });
   await store.start();
+  const members = new MemberRegistry(store, path.join(cfg.dataDir, ADMIN_TOKEN_FILE));
+  await members.start();
+  const auth = new IngestAuth(
+    members,
+    cfg.auth.requireToken === 'always' || (cfg.auth.requireToken === 'auto' && !isLoopback(cfg.host)),
+  );
 
   const wal = new WriteAheadLog({
     dir: path.join(cfg.dataDir, WAL_DIR),
@@ -86,9 +95,14 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
   });
-  await registerOtlpHttp(app, ingest, metrics, { ...cfg.limits, retryAfterSeconds: cfg.retryAfterSeconds });
+  await registerOtlpHttp(app, ingest, metrics, {
+    ...cfg.limits,
+    auth,
+    retryAfterSeconds: cfg.retryAfterSeconds,
+  });
   registerSqlApi(app, store, cfg.sql.maxRows);
   registerQueryApi(app, new QueryService(store, cfg.validation));
+  registerMembersApi(app, members);
   registerOpsRoutes(app, metrics.registry, {
     ready: () =>
       writer.healthy()
@@ -114,6 +128,7 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
     port: cfg.grpcPort,
     maxMessageBytes: cfg.limits.maxDecompressedBytes,
     retryAfterSeconds: cfg.retryAfterSeconds,
+    auth,
   });
   await grpc.start();
 

@@ -6,6 +6,7 @@ import { ConfigError, loadServeConfig } from './config/config.js';
 import { startCollector } from './collector.js';
 import { CliError } from './cli/cli-error.js';
 import { runningCollector } from './cli/backend.js';
+import { registerMembersCommands } from './cli/members-commands.js';
 import { registerQueryCommands, wholeNumber } from './cli/query-commands.js';
 import { runDemo } from './demo/run-demo.js';
 
@@ -68,6 +69,7 @@ program
   );
 
 registerQueryCommands(program);
+registerMembersCommands(program);
 
 program
   .command('demo')

@@ -71,6 +71,12 @@ export const ServeConfig = z.object({
       chapterPattern: regex.default(DEFAULT_ATTRIBUTION_PATTERNS.chapterPattern),
     })
     .prefault({}),
+  auth: z
+    .object({
+      /** Whether ingest needs a member token: always, never, or auto (when listening beyond loopback). */
+      requireToken: z.enum(['auto', 'always', 'never']).default('auto'),
+    })
+    .prefault({}),
   /** Which Bash commands are validations (regular expressions per kind), for the failure templates. */
   validation: z
     .object({

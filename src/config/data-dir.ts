@@ -3,3 +3,5 @@ export const DB_FILE = 'unsilo.duckdb';
 export const WAL_DIR = 'wal';
 /** Written while a collector runs, so the CLI on the same machine finds it. */
 export const DISCOVERY_FILE = 'collector.json';
+/** The admin credential (manages members), readable only by its owner. */
+export const ADMIN_TOKEN_FILE = 'admin-token';

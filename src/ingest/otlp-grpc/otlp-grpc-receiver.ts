@@ -10,10 +10,14 @@ import type { CollectorMetrics } from '../../ops/collector-metrics.js';
 import { DecodeError } from '../../pipeline/decode/decode-otlp.js';
 import { grpcPath } from '../../pipeline/decode/otlp-proto.js';
 import { WalFullError, WalRecordTooLargeError, WalUnavailableError } from '../../wal/write-ahead-log.js';
+import type { IngestAuth } from '../ingest-auth.js';
 import type { IngestService } from '../ingest-service.js';
 import { exportResponse, GrpcCode, statusBody } from '../otlp-status.js';
 
+class Unauthenticated extends Error {}
+
 export interface OtlpGrpcConfig {
+  auth: IngestAuth;
   host: string;
   port: number;
   /** Largest message after decompression, in bytes. */
@@ -86,21 +90,28 @@ export class OtlpGrpcReceiver {
         finish(code);
         callback({ code, details: message, metadata });
       };
-      this.ingest.ingest(signal, 'protobuf', call.request, { tokenMember: null }).then(
-        (result) => {
-          finish(grpc.status.OK);
-          callback(null, exportResponse(signal, false, result.rejected, result.rejectReason) as Buffer);
-        },
-        (err: unknown) => {
-          if (err instanceof DecodeError) fail(GrpcCode.INVALID_ARGUMENT, err.message);
-          else if (err instanceof WalRecordTooLargeError) fail(GrpcCode.RESOURCE_EXHAUSTED, err.message);
-          else if (err instanceof WalFullError)
-            fail(GrpcCode.RESOURCE_EXHAUSTED, err.message, this.cfg.retryAfterSeconds);
-          else if (err instanceof WalUnavailableError)
-            fail(GrpcCode.UNAVAILABLE, err.message, this.cfg.retryAfterSeconds);
-          else fail(GrpcCode.INTERNAL, 'internal error');
-        },
-      );
+      this.cfg.auth
+        .check(call.metadata.get('authorization').map(String))
+        .then((auth) => {
+          if (!auth.ok) throw new Unauthenticated(auth.message);
+          return this.ingest.ingest(signal, 'protobuf', call.request, { tokenMember: auth.member });
+        })
+        .then(
+          (result) => {
+            finish(grpc.status.OK);
+            callback(null, exportResponse(signal, false, result.rejected, result.rejectReason) as Buffer);
+          },
+          (err: unknown) => {
+            if (err instanceof Unauthenticated) fail(GrpcCode.UNAUTHENTICATED, err.message);
+            else if (err instanceof DecodeError) fail(GrpcCode.INVALID_ARGUMENT, err.message);
+            else if (err instanceof WalRecordTooLargeError) fail(GrpcCode.RESOURCE_EXHAUSTED, err.message);
+            else if (err instanceof WalFullError)
+              fail(GrpcCode.RESOURCE_EXHAUSTED, err.message, this.cfg.retryAfterSeconds);
+            else if (err instanceof WalUnavailableError)
+              fail(GrpcCode.UNAVAILABLE, err.message, this.cfg.retryAfterSeconds);
+            else fail(GrpcCode.INTERNAL, 'internal error');
+          },
+        );
     };
   }
 

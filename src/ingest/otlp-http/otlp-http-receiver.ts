@@ -11,11 +11,13 @@ import type { Signal } from '../../model/otlp.js';
 import type { CollectorMetrics } from '../../ops/collector-metrics.js';
 import { DecodeError, type Encoding } from '../../pipeline/decode/decode-otlp.js';
 import { WalFullError, WalRecordTooLargeError, WalUnavailableError } from '../../wal/write-ahead-log.js';
+import type { IngestAuth } from '../ingest-auth.js';
 import type { IngestService } from '../ingest-service.js';
 import { exportResponse, grpcCodeForHttp, statusBody } from '../otlp-status.js';
 import { HttpError, readBody, type BodyLimits } from './read-body.js';
 
 export interface OtlpHttpConfig extends BodyLimits {
+  auth: IngestAuth;
   /** Seconds a client is told to wait (Retry-After) when the log is full or the disk is failing. */
   retryAfterSeconds: number;
 }
@@ -91,9 +93,14 @@ export async function registerOtlpHttp(
             ),
           );
         }
+        const auth = await cfg.auth.check(req.headers.authorization);
+        if (!auth.ok) {
+          (req.body as Readable | undefined)?.resume();
+          return done(sendStatus(reply, 401, auth.message, json));
+        }
         try {
           const body = await readBody((req.body as Readable | undefined) ?? req.raw, req.headers, cfg);
-          const result = await ingest.ingest(signal, encoding, body, { tokenMember: null });
+          const result = await ingest.ingest(signal, encoding, body, { tokenMember: auth.member });
           return done(
             reply
               .code(200)

@@ -28,7 +28,14 @@ const columnDefs = (table: TableName, withKey: boolean): string =>
     .join(', ');
 
 export function duckdbDdl(): string[] {
-  return TABLE_NAMES.map((table) => `CREATE TABLE IF NOT EXISTS ${table} (${columnDefs(table, true)})`);
+  return [
+    ...TABLE_NAMES.map((table) => `CREATE TABLE IF NOT EXISTS ${table} (${columnDefs(table, true)})`),
+    // The roster (src/members): tokens only as SHA-256 hashes; retired hashes are kept to tell
+    // "revoked" from "never valid".
+    `CREATE TABLE IF NOT EXISTS members (name VARCHAR PRIMARY KEY, role VARCHAR NOT NULL, email VARCHAR,
+      token_hash VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, rotated_at TIMESTAMP, revoked_at TIMESTAMP)`,
+    'CREATE TABLE IF NOT EXISTS member_token_history (token_hash VARCHAR NOT NULL, retired_at TIMESTAMP NOT NULL)',
+  ];
 }
 
 /** ALTERs for the columns that `existing` (table → its column names) lacks. */

@@ -1,0 +1,53 @@
+/**
+ * Who is sending: the ingest token in `Authorization: Bearer <token>` names the member stamped on
+ * every record of the request. Whether a token is required is configuration (by default: whenever
+ * the collector listens beyond loopback). A missing, unknown or revoked token is refused with a
+ * message that says what to do; the receivers answer 401 / UNAUTHENTICATED.
+ */
+import type { MemberRegistry } from '../members/member-registry.js';
+import { bearerToken } from '../members/member-tokens.js';
+
+export type AuthResult = { ok: true; member: string | null } | { ok: false; message: string };
+
+const HOW =
+  'send Authorization: Bearer <token> (in ~/.claude/settings.json: OTEL_EXPORTER_OTLP_HEADERS="Authorization=Bearer <token>"); ' +
+  'a coordinator creates a token with `unsilo members add <name>`, and `unsilo setup --server URL --token <token>` configures Claude Code with it';
+
+export class IngestAuth {
+  constructor(
+    private readonly registry: MemberRegistry,
+    readonly required: boolean,
+  ) {}
+
+  async check(authorization: string | string[] | undefined): Promise<AuthResult> {
+    const token = bearerToken(authorization);
+    if (token === null) {
+      return this.required
+        ? { ok: false, message: `this collector requires an ingest token: ${HOW}` }
+        : { ok: true, member: null };
+    }
+    const member = this.registry.authenticate(token);
+    if (member?.role === 'admin') {
+      return {
+        ok: false,
+        message: "the admin token manages members and cannot send data: use a member's ingest token",
+      };
+    }
+    if (member) return { ok: true, member: member.name };
+    if (await this.registry.wasRevoked(token)) {
+      return {
+        ok: false,
+        message:
+          'this ingest token was revoked or replaced: ask a coordinator for a new one (`unsilo members rotate <name>`) and run `unsilo setup` again',
+      };
+    }
+    return {
+      ok: false,
+      message: `the ingest token is not valid (run \`unsilo doctor\` to check the settings): ${HOW}`,
+    };
+  }
+}
+
+/** Loopback addresses, where a token is not required by default. */
+export const isLoopback = (host: string): boolean =>
+  host === 'localhost' || host === '::1' || host.startsWith('127.');
