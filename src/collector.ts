@@ -23,6 +23,7 @@ import { registerOpsRoutes } from './web/ops-routes.js';
 import { registerSqlApi } from './web/sql-api.js';
 import { registerQueryApi } from './web/query-api.js';
 import { registerMembersApi } from './web/members-api.js';
+import { registerDoctorApi } from './web/doctor-api.js';
 import { MemberRegistry } from './members/member-registry.js';
 import { IngestAuth, isLoopback } from './ingest/ingest-auth.js';
 import { QueryService } from './query/query-service.js';
@@ -103,6 +104,7 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
   registerSqlApi(app, store, cfg.sql.maxRows);
   registerQueryApi(app, new QueryService(store, cfg.validation));
   registerMembersApi(app, members);
+  registerDoctorApi(app, store, auth);
   registerOpsRoutes(app, metrics.registry, {
     ready: () =>
       writer.healthy()

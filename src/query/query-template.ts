@@ -26,7 +26,7 @@ export interface TemplateContext {
   readonly d: Dialect;
   /** Binds a value; returns its placeholder. */
   p(value: ParamValue): string;
-  /** The filter conditions on events (columns of alias `e` when given), AND-joined; `TRUE` for none. */
+  /** The filter conditions on events (columns of alias `e` when given), AND-joined; doctor records are always excluded. */
   where(alias?: string): string;
   option(name: string): number | string;
   /** SQL naming the validation kind of a command expression ('test', 'lint', 'typecheck', 'build') or NULL. */
@@ -47,6 +47,9 @@ export interface BuiltQuery {
   sql: string;
   params: ParamValue[];
 }
+
+/** The event name of `unsilo doctor`'s test records (scope `unsilo.doctor`), excluded from every report. */
+export const DOCTOR_EVENT = 'unsilo.doctor';
 
 const COLUMN: Record<FilterName, string> = {
   since: 'ts',
@@ -79,7 +82,8 @@ export function buildQuery(
     p,
     where(alias) {
       const col = (f: FilterName): string => (alias ? `${alias}.${COLUMN[f]}` : COLUMN[f]);
-      const conds: string[] = [];
+      // `unsilo doctor` round-trip records are marked and never counted.
+      const conds: string[] = [`${alias ? `${alias}.` : ''}event_name <> '${DOCTOR_EVENT}'`];
       for (const f of template.filters) {
         const v = filters[f];
         if (v === undefined) continue;
@@ -87,7 +91,7 @@ export function buildQuery(
         else if (f === 'until') conds.push(`${col(f)} < ${dialect.toTimestamp(p(sqlTime(v as Date)))}`);
         else conds.push(`${col(f)} = ${p(v as string)}`);
       }
-      return conds.length === 0 ? 'TRUE' : conds.join(' AND ');
+      return conds.join(' AND ');
     },
     option(name) {
       const v = options[name];
