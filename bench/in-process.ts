@@ -5,11 +5,13 @@
  * - decode: protobufjs `ExportLogsServiceRequest.decode` alone. The reference "physical limit": the
  *   collector cannot ingest faster than it can read the bytes once.
  * - json-parse: `JSON.parse` of the same requests as OTLP/JSON text (context for the JSON path).
- * - pipeline: `runPipeline` (decode → convert → normalize rows), what every request costs.
- * - request path: pipeline + `encodeRows` (JSON.stringify of the rows into the WAL record).
- * - writer decode: `JSON.parse` of those WAL records again (StoreWriter's `decodeRows`).
- * - store: `DuckdbStore.write` of ~4,800-row batches (what one 8 MiB writer read holds), appender +
- *   INSERT OR IGNORE, into a fresh DuckDB file.
+ * - pipeline: `runPipeline` (decode → convert → redact → normalize rows), what every request costs.
+ * - redact: the redact stage alone, and with a secret in every Bash command (bench/redact-bench.ts).
+ * - request path: pipeline + `encodeRows` (the rows as one WAL record payload, src/wal/wal-payload.ts);
+ *   what a pipeline worker does per request.
+ * - writer decode: `decodeRows` of those WAL records again (the StoreWriter, on the main thread).
+ * - store: `DuckdbStore.write` of batches the size one writer read holds (`writer.batchBytes` of
+ *   WAL records), appender + INSERT, into a fresh DuckDB file.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,9 +20,10 @@ import type { EventRow } from '../src/model/records.js';
 import { requestType } from '../src/pipeline/decode/otlp-proto.js';
 import { runPipeline } from '../src/pipeline/run-pipeline.js';
 import { DuckdbStore } from '../src/store/duckdb/duckdb-store.js';
-import { encodeRows } from '../src/wal/store-writer.js';
+import { decodeRows, encodeRows } from '../src/wal/wal-payload.js';
 import { toOtlpJson, type PayloadFactory } from './payloads.js';
-import { defaultPipelineContext } from './pipeline-context.js';
+import { defaultPipelineContext, defaultServeConfig } from './pipeline-context.js';
+import { measureRedaction } from './redact-bench.js';
 import { nowMs, round, timeLoop } from './stats.js';
 import { measureStoreBreakdown, type StoreBreakdown } from './store-breakdown.js';
 
@@ -38,6 +41,9 @@ export interface InProcessResult {
   decode: StageRate;
   jsonParse: StageRate;
   pipeline: StageRate;
+  /** The redact stage alone (bench/redact-bench.ts): clean payloads, and a secret in every Bash command. */
+  redact: StageRate;
+  redactLeaky: StageRate;
   requestPath: StageRate;
   writerDecode: StageRate;
   store: StageRate & { rowsPerWrite: number; writes: number };
@@ -83,52 +89,64 @@ export async function measureInProcess(
     sink += runPipeline('logs', 'protobuf', body(k), ctx).accepted;
   }, opts.stageMs);
 
+  const redactRuns = measureRedaction(
+    bodies.map((b) => b.body),
+    opts.stageMs,
+  );
+
   const requestRun = timeLoop((k) => {
     sink += encodeRows(runPipeline('logs', 'protobuf', body(k), ctx).rows).length;
   }, opts.stageMs);
 
   const records = bodies.map((b) => encodeRows(runPipeline('logs', 'protobuf', b.body, ctx).rows));
   const writerRun = timeLoop((k) => {
-    sink += JSON.parse((records[k % records.length] as Buffer).toString('utf8')) === null ? 1 : 0;
+    sink += decodeRows(records[k % records.length] as Buffer).events.length;
   }, opts.stageMs);
   if (sink < 0) console.log(sink);
 
-  const makeBatch = uniqueRows(factory);
+  // As many requests as one writer read holds (writer.batchBytes of WAL records).
+  const recordBytes = totalBytesOf(records) / records.length;
+  const requestsPerWrite = Math.max(1, Math.floor(defaultServeConfig().writer.batchBytes / recordBytes));
+  const makeBatch = uniqueRows(factory, requestsPerWrite);
   const store = await measureStore(makeBatch, opts.storeMs);
   const storeBreakdown = await measureStoreBreakdown(makeBatch, {
     durationMs: opts.storeMs,
     maxWrites: MAX_WRITES,
   });
-  const totalBytes = (xs: readonly { length: number }[]): number => xs.reduce((n, x) => n + x.length, 0);
   const n = events * bodies.length;
+  const pipeline = cpuRate('runPipeline', events, pipelineRun);
+  const redact = cpuRate('redactBatch (in runPipeline)', events, redactRuns.clean);
+  const share = Math.round((100 * redact.usPerEvent) / (pipeline.usPerEvent - redact.usPerEvent));
   return {
     decode: cpuRate('protobuf decode', events, decodeRun),
     jsonParse: cpuRate('JSON.parse (OTLP/JSON)', events, jsonRun),
-    pipeline: cpuRate('runPipeline', events, pipelineRun),
+    pipeline,
+    redact: { ...redact, stage: `${redact.stage}: +${share} % on the rest of the pipeline` },
+    redactLeaky: cpuRate('redactBatch, a secret in every Bash command', events, redactRuns.leaky),
     requestPath: cpuRate('runPipeline + encodeRows', events, requestRun),
-    writerDecode: cpuRate('decodeRows (WAL JSON.parse)', events, writerRun),
+    writerDecode: cpuRate('decodeRows (WAL record → rows)', events, writerRun),
     store,
     storeBreakdown,
     bytesPerEvent: {
-      protobuf: round(totalBytes(bodies.map((b) => b.body)) / n),
-      otlpJson: round(totalBytes(jsons.map((j) => Buffer.from(j))) / n),
-      walRecord: round(totalBytes(records) / n),
+      protobuf: round(totalBytesOf(bodies.map((b) => b.body)) / n),
+      otlpJson: round(totalBytesOf(jsons.map((j) => Buffer.from(j))) / n),
+      walRecord: round(totalBytesOf(records) / n),
     },
   };
 }
 
-const REQUESTS_PER_WRITE = 24;
 const MAX_WRITES = 60;
 
+const totalBytesOf = (xs: readonly { length: number }[]): number => xs.reduce((n, x) => n + x.length, 0);
+
 /**
- * Batches of unique event rows the size of one writer read (8 MiB of WAL ≈ 24 requests ≈ 4,800 rows):
- * a few requests normalized once, then copied with a fresh key per row (cheap, so it can run
- * between timed writes).
+ * Batches of unique event rows the size of one writer read: `requests` requests normalized once,
+ * then copied with a fresh key per row (cheap, so it can run between timed writes).
  */
-function uniqueRows(factory: PayloadFactory): () => EventRow[] {
+function uniqueRows(factory: PayloadFactory, requests: number): () => EventRow[] {
   const ctx = defaultPipelineContext();
   const base: EventRow[] = [];
-  for (let k = 0; k < REQUESTS_PER_WRITE; k++) {
+  for (let k = 0; k < requests; k++) {
     base.push(...runPipeline('logs', 'protobuf', factory.next().body, ctx).rows.events);
   }
   let serial = Math.floor(Math.random() * 2 ** 40);

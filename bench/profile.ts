@@ -135,10 +135,10 @@ export function summarizeProfile(file: string, top = 25): ProfileSummary {
   };
 }
 
-export function formatProfile(p: ProfileSummary): string {
+export function formatProfile(p: ProfileSummary, thread: 'main' | 'worker' = 'main'): string {
   const lines: string[] = [];
   lines.push(
-    `profile ${p.file}: ${p.sampledMs} ms sampled, ${p.busyMs} ms busy (not idle) on the main thread`,
+    `profile ${p.file}: ${p.sampledMs} ms sampled, ${p.busyMs} ms busy (not idle) on the ${thread === 'main' ? 'main' : 'worker'} thread`,
   );
   lines.push('', 'self time by area (% of busy):');
   for (const a of p.byArea)

@@ -12,7 +12,8 @@
  * Prints a summary table and one JSON line; writes .bench-out/bench-<time>.json and latest.json.
  *
  * Flags: --quick (short phases, a smoke test), --profile (only the max-ingest phase, with the collector
- * under --cpu-prof; prints its hot spots and keeps the .cpuprofile in .bench-out/).
+ * under --cpu-prof; prints the hot spots of its main thread and of each pipeline worker thread, and
+ * keeps the .cpuprofile files in .bench-out/).
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -26,6 +27,7 @@ import {
 import { measureInProcess, type InProcessResult, type StageRate } from './in-process.js';
 import { closedLoop, newPool, openLoop, type LoadResult, type OpenLoopResult } from './ingest.js';
 import { buildTemplates, EVENTS_PER_BATCH, PayloadFactory } from './payloads.js';
+import { defaultServeConfig } from './pipeline-context.js';
 import { formatProfile, summarizeProfile, type ProfileSummary } from './profile.js';
 import { fmtInt, fmtMs, nowMs, round, sleep } from './stats.js';
 
@@ -45,6 +47,9 @@ const CFG = {
   stageMs: QUICK ? 800 : 2_500,
   storeMs: QUICK ? 1_500 : 4_000,
 };
+
+/** The collectors run with the default config: this many pipeline worker threads on this machine. */
+const PIPELINE_WORKERS = defaultServeConfig().pipeline.workers;
 
 const TARGETS = { sustainedEventsPerSec: 25_000, fixedP99Ms: 50, fractionOfDecode: 0.5 };
 
@@ -76,7 +81,10 @@ interface MaxIngestResult {
   benchCpuPct: number;
   /** CPU other processes on the machine used meanwhile: noise in these figures. */
   otherCpuPct: number;
+  /** The main thread's profile (--profile). */
   profile?: ProfileSummary;
+  /** The pipeline worker threads' profiles (--profile). */
+  workerProfiles?: ProfileSummary[];
 }
 
 async function withCollector<T>(
@@ -161,8 +169,14 @@ async function maxIngest(factory: PayloadFactory, profileDir: string | null): Pr
     },
   );
   if (profileDir) {
-    const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
-    if (file) result.profile = summarizeProfile(path.join(profileDir, file));
+    // CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile: thread 0 is the main thread.
+    const files = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
+    const threadOf = (f: string): number => Number(f.split('.').at(-3));
+    const main = files.find((f) => threadOf(f) === 0);
+    if (main) result.profile = summarizeProfile(path.join(profileDir, main));
+    result.workerProfiles = files
+      .filter((f) => threadOf(f) !== 0)
+      .map((f) => summarizeProfile(path.join(profileDir, f)));
   }
   return result;
 }
@@ -206,7 +220,10 @@ async function main(): Promise<void> {
     const dir = path.join(OUT_DIR, `profile-${stamp}`);
     mkdirSync(dir, { recursive: true });
     const r = await maxIngest(factory, dir);
-    const text = r.profile ? formatProfile(r.profile) : `no .cpuprofile was written in ${dir}`;
+    const text = [
+      r.profile ? formatProfile(r.profile) : `no main-thread .cpuprofile was written in ${dir}`,
+      ...(r.workerProfiles ?? []).map((p, i) => `pipeline worker ${i + 1}:\n${formatProfile(p, 'worker')}`),
+    ].join('\n\n');
     const head = `max ingest under --cpu-prof: ${fmtInt(r.load.ackedEventsPerSec)} events/s acked, p50 ${fmtMs(r.load.latencyMs.p50)} ms, p99 ${fmtMs(r.load.latencyMs.p99)} ms, stored ${fmtInt(r.storedEventsPerSec)} events/s, collector CPU ${r.collectorCpuPct}% (other processes ${r.otherCpuPct}%), responses ${JSON.stringify(r.load.statuses)}`;
     writeFileSync(path.join(dir, 'summary.txt'), `${head}\n\n${text}\n`);
     process.stdout.write(`${head}\n\n${text}\n\nprofile and summary in ${dir}\n`);
@@ -242,6 +259,8 @@ async function main(): Promise<void> {
     stage(inproc.decode),
     stage(inproc.jsonParse),
     stage(inproc.pipeline),
+    stage(inproc.redact),
+    stage(inproc.redactLeaky),
     stage(inproc.requestPath),
     stage(inproc.writerDecode),
     [
@@ -252,7 +271,7 @@ async function main(): Promise<void> {
     [
       '    of which: appender calls',
       fmtInt(inproc.storeBreakdown.appenderRowsPerSec),
-      `rows/s; µs/row: append ${bd.appendCalls}, close ${bd.appenderClose}, INSERT OR IGNORE ${bd.insertOrIgnore}, COMMIT ${bd.commit}, other ${bd.other} = ${bd.total}`,
+      `rows/s; µs/row: append ${bd.appendCalls}, close ${bd.appenderClose}, INSERT ${bd.insert}, COMMIT ${bd.commit}, other ${bd.other} = ${bd.total}`,
     ],
     [
       '  bytes per event',
@@ -260,7 +279,7 @@ async function main(): Promise<void> {
       `protobuf ${inproc.bytesPerEvent.protobuf}, OTLP/JSON ${inproc.bytesPerEvent.otlpJson}, WAL record ${inproc.bytesPerEvent.walRecord}`,
     ],
     [
-      `max ingest (${CFG.clients} clients, ${CFG.eventsPerBatch}-event protobuf batches, durable ack)`,
+      `max ingest (${CFG.clients} clients, ${CFG.eventsPerBatch}-event protobuf batches, durable ack, pipeline workers: ${PIPELINE_WORKERS})`,
       '',
       '',
     ],
@@ -325,7 +344,7 @@ async function main(): Promise<void> {
       node: process.version,
       loadAvgAtStart,
     },
-    config: CFG,
+    config: { ...CFG, pipelineWorkers: PIPELINE_WORKERS },
     targets: TARGETS,
     decodeEventsPerSec: decodeRate,
     ackedEventsPerSec: max.load.ackedEventsPerSec,

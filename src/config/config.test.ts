@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadServeConfig } from './config.js';
+import { ConfigError, defaultPipelineWorkers, loadServeConfig } from './config.js';
 
 const noFile = { config: undefined };
 
@@ -29,6 +29,15 @@ describe('loadServeConfig', () => {
   it('names the bad key in its error', () => {
     expect(() => loadServeConfig({ ...noFile }, { UNSILO_PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadServeConfig({ ...noFile }, { UNSILO_PORT: '70000' })).toThrow(/port:/);
+  });
+
+  it('runs the pipeline on workers when there is a core to spare, on the receiving thread when not', () => {
+    expect([1, 2, 4, 16].map((cores) => defaultPipelineWorkers(cores))).toEqual([0, 1, 2, 2]);
+    expect(loadServeConfig(noFile, {}).pipeline.workers).toBe(defaultPipelineWorkers());
+    const dir = mkdtempSync(path.join(tmpdir(), 'cfg-'));
+    const file = path.join(dir, 'unsilo.json');
+    writeFileSync(file, JSON.stringify({ pipeline: { workers: -1 } }));
+    expect(() => loadServeConfig({ config: file }, {})).toThrow(/pipeline\.workers:/);
   });
 
   it('fails on an unreadable config file that was asked for', () => {

@@ -1,10 +1,13 @@
 /**
  * Drains the write-ahead log into the store: reads durable records from the checkpoint on, writes
  * them in batches, and only then advances the checkpoint. The same loop replays the log at start.
- * A failing store is retried with backoff; records are never skipped.
+ * While the store writes one batch, the next is read and decoded (the store's insert and commit run
+ * on DuckDB's threads, so the two overlap). A failing store, or a record that cannot be decoded, is
+ * retried with backoff and reported; records are never skipped.
  */
 import type { RowBatch } from '../model/records.js';
 import type { Store, WriteResult } from '../store/store.js';
+import { decodeRows } from './wal-payload.js';
 import type { WriteAheadLog } from './write-ahead-log.js';
 
 export interface StoreWriterConfig {
@@ -19,8 +22,12 @@ export interface StoreWriterHooks {
   onError?(err: Error): void;
 }
 
-export const encodeRows = (rows: RowBatch): Buffer => Buffer.from(JSON.stringify(rows));
-const decodeRows = (payload: Buffer): RowBatch => JSON.parse(payload.toString('utf8')) as RowBatch;
+interface Batch {
+  rows: RowBatch;
+  records: number;
+  /** Log offset just past the batch's last record. */
+  end: number;
+}
 
 export class StoreWriter {
   private running = false;
@@ -68,31 +75,46 @@ export class StoreWriter {
     await this.loop;
   }
 
+  /** Durable records from `from` on, about `batchBytes`, as rows; null when there are none yet. */
+  private async readBatch(from: number): Promise<Batch | null> {
+    const records = await this.wal.read(from, this.cfg.batchBytes);
+    if (records.length === 0) return null;
+    const rows: RowBatch = { events: [], spans: [], metrics: [] };
+    for (const r of records) {
+      const b = decodeRows(r.payload);
+      for (const e of b.events) rows.events.push(e);
+      for (const s of b.spans) rows.spans.push(s);
+      for (const m of b.metrics) rows.metrics.push(m);
+    }
+    return { rows, records: records.length, end: (records.at(-1) as { end: number }).end };
+  }
+
   private async run(): Promise<void> {
+    /** The batch after the one being written, read meanwhile; valid only once that one is confirmed. */
+    let ahead: Promise<Batch | null> | null = null;
     while (this.running) {
       const from = this.wal.checkpoint();
-      if (this.wal.end() <= from) {
+      if (ahead === null && this.wal.end() <= from) {
         await this.wal.waitBeyond(from, 200);
         continue;
       }
-      const records = await this.wal.read(from, this.cfg.batchBytes);
-      if (records.length === 0) {
-        await new Promise((r) => setTimeout(r, 10));
-        continue;
-      }
-      const rows: RowBatch = { events: [], spans: [], metrics: [] };
-      for (const r of records) {
-        const b = decodeRows(r.payload);
-        for (const e of b.events) rows.events.push(e);
-        for (const s of b.spans) rows.spans.push(s);
-        for (const m of b.metrics) rows.metrics.push(m);
-      }
       try {
-        const result = await this.store.write(rows);
-        this.hooks.onWritten?.(result, records.length);
-        await this.wal.confirm((records.at(-1) as { end: number }).end);
+        const batch = await (ahead ?? this.readBatch(from));
+        ahead = null;
+        if (batch === null) {
+          await new Promise((r) => setTimeout(r, 10));
+          continue;
+        }
+        if (this.wal.end() > batch.end) {
+          ahead = this.readBatch(batch.end);
+          ahead.catch(() => undefined); // dropped when the write fails; an error shows where it is used
+        }
+        const result = await this.store.write(batch.rows);
+        this.hooks.onWritten?.(result, batch.records);
+        await this.wal.confirm(batch.end);
         this.lastError = null;
       } catch (err) {
+        ahead = null;
         this.lastError = err as Error;
         this.hooks.onError?.(err as Error);
         await new Promise<void>((resolve) => {

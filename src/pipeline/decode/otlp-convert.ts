@@ -24,6 +24,7 @@ import {
   num,
   obj,
   str,
+  within,
 } from './otlp-values.js';
 
 export interface Converted<T> {
@@ -71,19 +72,20 @@ function scopeOf(v: unknown, path: string): Scope {
   return { name: str(s.name, `${path}.name`), version: str(s.version, `${path}.version`) };
 }
 
-function logRecord(r: Obj, path: string): DecodedLogRecord {
-  const time = int64String(r.timeUnixNano, `${path}.timeUnixNano`);
-  const observed = int64String(r.observedTimeUnixNano, `${path}.observedTimeUnixNano`);
+/** One log record; errors name fields relative to the record (the caller prefixes its path). */
+function logRecord(r: Obj): DecodedLogRecord {
+  const time = int64String(r.timeUnixNano, '.timeUnixNano');
+  const observed = int64String(r.observedTimeUnixNano, '.observedTimeUnixNano');
   return {
     timeUnixNano: time === '0' ? observed : time,
     observedTimeUnixNano: observed,
-    severityNumber: enumInt(r.severityNumber, SEVERITY, `${path}.severityNumber`),
-    severityText: str(r.severityText, `${path}.severityText`),
-    body: anyValue(r.body, `${path}.body`),
-    attributes: attributes(r.attributes, `${path}.attributes`),
-    traceId: idHex(r.traceId, 16, `${path}.traceId`),
-    spanId: idHex(r.spanId, 8, `${path}.spanId`),
-    eventName: str(r.eventName, `${path}.eventName`),
+    severityNumber: enumInt(r.severityNumber, SEVERITY, '.severityNumber'),
+    severityText: str(r.severityText, '.severityText'),
+    body: anyValue(r.body, '.body'),
+    attributes: attributes(r.attributes, '.attributes'),
+    traceId: idHex(r.traceId, 16, '.traceId'),
+    spanId: idHex(r.spanId, 8, '.spanId'),
+    eventName: str(r.eventName, '.eventName'),
   };
 }
 
@@ -98,7 +100,12 @@ export function convertLogs(req: unknown): Converted<DecodedLogs> {
         const list = arr(sl.logRecords, `${p}.scopeLogs[${j}].logRecords`);
         for (let k = 0; k < list.length; k++) {
           try {
-            records.push(logRecord(obj(list[k], 'logRecord'), `${p}.scopeLogs[${j}].logRecords[${k}]`));
+            const r = obj(list[k], 'logRecord');
+            try {
+              records.push(logRecord(r));
+            } catch (err) {
+              throw within(err, `${p}.scopeLogs[${j}].logRecords[${k}]`);
+            }
           } catch (err) {
             rej.add(err);
           }
@@ -206,33 +213,33 @@ export function convertMetrics(req: unknown): Converted<DecodedMetrics> {
   return { batch: { signal: 'metrics', resources }, rejected: rej.count, rejectReason: rej.reason };
 }
 
-function span(s: Obj, path: string): DecodedSpan {
-  const traceId = idHex(s.traceId, 16, `${path}.traceId`);
-  const spanId = idHex(s.spanId, 8, `${path}.spanId`);
-  if (traceId === '' || spanId === '')
-    throw new DecodeError(`${path}: a span needs a non-zero traceId and spanId`);
-  const status = obj(s.status, `${path}.status`);
+/** One span; errors name fields relative to the span (the caller prefixes its path). */
+function span(s: Obj): DecodedSpan {
+  const traceId = idHex(s.traceId, 16, '.traceId');
+  const spanId = idHex(s.spanId, 8, '.spanId');
+  if (traceId === '' || spanId === '') throw new DecodeError(': a span needs a non-zero traceId and spanId');
+  const status = obj(s.status, '.status');
   return {
     traceId,
     spanId,
-    parentSpanId: idHex(s.parentSpanId, 8, `${path}.parentSpanId`),
-    name: str(s.name, `${path}.name`),
-    kind: enumInt(s.kind, SPAN_KIND, `${path}.kind`),
-    startTimeUnixNano: int64String(s.startTimeUnixNano, `${path}.startTimeUnixNano`),
-    endTimeUnixNano: int64String(s.endTimeUnixNano, `${path}.endTimeUnixNano`),
-    attributes: attributes(s.attributes, `${path}.attributes`),
-    events: arr(s.events, `${path}.events`).map((e, i) => ({
-      timeUnixNano: int64String(e.timeUnixNano, `${path}.events[${i}].timeUnixNano`),
-      name: str(e.name, `${path}.events[${i}].name`),
-      attributes: attributes(e.attributes, `${path}.events[${i}].attributes`),
+    parentSpanId: idHex(s.parentSpanId, 8, '.parentSpanId'),
+    name: str(s.name, '.name'),
+    kind: enumInt(s.kind, SPAN_KIND, '.kind'),
+    startTimeUnixNano: int64String(s.startTimeUnixNano, '.startTimeUnixNano'),
+    endTimeUnixNano: int64String(s.endTimeUnixNano, '.endTimeUnixNano'),
+    attributes: attributes(s.attributes, '.attributes'),
+    events: arr(s.events, '.events').map((e, i) => ({
+      timeUnixNano: int64String(e.timeUnixNano, `.events[${i}].timeUnixNano`),
+      name: str(e.name, `.events[${i}].name`),
+      attributes: attributes(e.attributes, `.events[${i}].attributes`),
     })),
-    links: arr(s.links, `${path}.links`).map((l, i) => ({
-      traceId: idHex(l.traceId, 16, `${path}.links[${i}].traceId`),
-      spanId: idHex(l.spanId, 8, `${path}.links[${i}].spanId`),
-      attributes: attributes(l.attributes, `${path}.links[${i}].attributes`),
+    links: arr(s.links, '.links').map((l, i) => ({
+      traceId: idHex(l.traceId, 16, `.links[${i}].traceId`),
+      spanId: idHex(l.spanId, 8, `.links[${i}].spanId`),
+      attributes: attributes(l.attributes, `.links[${i}].attributes`),
     })),
-    statusCode: enumInt(status.code, STATUS, `${path}.status.code`),
-    statusMessage: str(status.message, `${path}.status.message`),
+    statusCode: enumInt(status.code, STATUS, '.status.code'),
+    statusMessage: str(status.message, '.status.message'),
   };
 }
 
@@ -246,11 +253,10 @@ export function convertTraces(req: unknown): Converted<DecodedTraces> {
         const spans: DecodedSpan[] = [];
         const list = arr(ss.spans, `${p}.scopeSpans[${j}].spans`);
         for (let k = 0; k < list.length; k++) {
-          const sp = `${p}.scopeSpans[${j}].spans[${k}]`;
           try {
-            spans.push(span(obj(list[k], sp), sp));
+            spans.push(span(obj(list[k], '')));
           } catch (err) {
-            rej.add(err);
+            rej.add(within(err, `${p}.scopeSpans[${j}].spans[${k}]`));
           }
         }
         return { scope: scopeOf(ss.scope, `${p}.scopeSpans[${j}].scope`), spans };

@@ -3,11 +3,20 @@
  * Uint8Array, 64-bit ints as Long) and from OTLP/JSON (ids as hex strings, 64-bit ints as decimal
  * strings or numbers, enums as ints or names). Set fields are own properties in both; protobufjs keeps
  * defaults on the prototype, so presence is tested with Object.hasOwn.
+ *
+ * `path` names the field in error messages. Callers on the hot path pass a path relative to the
+ * record (`.timeUnixNano`) and prefix the record's own path only when an error is thrown (`within`),
+ * so no per-field path strings are built for well-formed records.
  */
 import type { Attributes, AttrValue } from '../../model/otlp.js';
 
 export class DecodeError extends Error {
   override readonly name = 'DecodeError';
+}
+
+/** `err` with `prefix` put before its message when it is a DecodeError (a relative path made whole). */
+export function within(err: unknown, prefix: string): unknown {
+  return err instanceof DecodeError ? new DecodeError(prefix + err.message) : err;
 }
 
 type Obj = Record<string, unknown>;
@@ -32,8 +41,31 @@ export function int64String(v: unknown, path: string): string {
     return BigInt(v).toString();
   }
   if (typeof v === 'bigint') return v.toString();
-  if (isLong(v)) return v.toString();
+  if (isLong(v)) return v.unsigned || v.high >= 0 ? uint64Decimal(v.low >>> 0, v.high >>> 0) : v.toString();
   throw new DecodeError(`${path}: expected a 64-bit integer`);
+}
+
+const pad7 = (n: number): string => String(n).padStart(7, '0');
+
+/**
+ * The unsigned 64-bit integer hi·2³² + lo (both uint32) as an exact decimal string, without Long's
+ * generic division loop: three base-10⁷ digits from 24/24/16-bit limbs (2²⁴ = 1·10⁷ + 6777216,
+ * 2⁴⁸ = 2·10¹⁴ + 8147497·10⁷ + 6710656). Every intermediate stays below 2⁵³.
+ */
+export function uint64Decimal(lo: number, hi: number): string {
+  if (hi <= 0x1fffff) return String(hi * 4294967296 + lo);
+  const low = lo & 0xffffff;
+  const mid = ((lo >>> 24) | (hi << 8)) & 0xffffff;
+  const high = hi >>> 16;
+  let a = low + mid * 6777216 + high * 6710656;
+  let b = mid + high * 8147497;
+  let c = high * 2;
+  b += Math.floor(a / 1e7);
+  a %= 1e7;
+  c += Math.floor(b / 1e7);
+  b %= 1e7;
+  // hi > 0x1fffff means the value is ≥ 2⁵³, so c (the digits above 10¹⁴) is never 0.
+  return String(c) + pad7(b) + pad7(a);
 }
 
 /** A 64-bit integer as a JS number when it is safe, else its decimal string. */
@@ -120,7 +152,16 @@ export function anyValue(v: unknown, path: string): AttrValue {
   if (has(o, 'doubleValue')) return num(o.doubleValue, path);
   if (has(o, 'boolValue')) return o.boolValue === true;
   if (has(o, 'arrayValue')) {
-    return arr(obj(o.arrayValue, path).values, path).map((x, i) => anyValue(x, `${path}[${i}]`));
+    const list = arr(obj(o.arrayValue, path).values, path);
+    const out: AttrValue[] = new Array<AttrValue>(list.length);
+    for (let i = 0; i < list.length; i++) {
+      try {
+        out[i] = anyValue(list[i], '');
+      } catch (err) {
+        throw within(err, `${path}[${i}]`);
+      }
+    }
+    return out;
   }
   if (has(o, 'kvlistValue')) return attributes(obj(o.kvlistValue, path).values, path);
   if (has(o, 'bytesValue')) {
@@ -136,8 +177,12 @@ export function attributes(v: unknown, path: string): Attributes {
   for (let i = 0; i < list.length; i++) {
     const kv = list[i] as Obj;
     if (typeof kv !== 'object' || kv === null) throw new DecodeError(`${path}[${i}]: expected a key/value`);
-    const key = str(kv.key, `${path}[${i}].key`);
-    out[key] = anyValue(kv.value, `${path}[${i}].value`);
+    try {
+      const key = str(kv.key, '.key');
+      out[key] = anyValue(kv.value, '.value');
+    } catch (err) {
+      throw within(err, `${path}[${i}]`);
+    }
   }
   return out;
 }

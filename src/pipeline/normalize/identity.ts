@@ -1,5 +1,5 @@
 /** Who a record belongs to, and the content hashes that make writes idempotent. */
-import { createHash } from 'node:crypto';
+import crypto from 'node:crypto';
 import type { Attributes } from '../../model/otlp.js';
 import { toStr } from './coerce.js';
 
@@ -21,9 +21,16 @@ export function memberOf(tokenMember: string | null, resource: Attributes, attrs
   );
 }
 
-/** 128-bit hex content hash of the given parts. */
+// crypto.hash (Node ≥ 20.12) hashes in one call; older 20.x falls back to createHash.
+const sha256Hex: (data: string) => string =
+  typeof crypto.hash === 'function'
+    ? (data) => crypto.hash('sha256', data, 'hex')
+    : (data) => crypto.createHash('sha256').update(data).digest('hex');
+
+/**
+ * 128-bit hex content hash of the given parts: sha256 of each part followed by a NUL, truncated.
+ * Stored keys depend on these exact bytes (existing stores dedup on them): never change the framing.
+ */
 export function contentKey(...parts: string[]): string {
-  const h = createHash('sha256');
-  for (const p of parts) h.update(p).update('\u0000');
-  return h.digest('hex').slice(0, 32);
+  return sha256Hex(parts.join('\u0000') + '\u0000').slice(0, 32);
 }
