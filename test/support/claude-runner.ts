@@ -5,6 +5,9 @@
  * (PATH plus the variables below), so none of the parent's OTEL_* / ANTHROPIC_* / CLAUDE_* leak in.
  * Both temporary directories are removed afterwards. Resolves with the exit code (null when the run was
  * killed on timeout), stdout, stderr and the wall-clock duration.
+ * With `telemetry: 'settings'` the run uses the given HOME and working directory (kept afterwards) and
+ * puts no telemetry variable at all in the environment: Claude Code sees only what HOME's settings hold
+ * (as written by `unsilo setup`).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -14,18 +17,31 @@ import { ROOT } from './collector-fixture.js';
 
 export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
 
-export interface ClaudeRunOptions {
+interface BaseRunOptions {
   prompt: string;
   /** ANTHROPIC_BASE_URL: the mock Messages API. */
   anthropicUrl: string;
-  protocol: OtlpProtocol;
-  /** OTEL_EXPORTER_OTLP_ENDPOINT: the collector's HTTP URL, or http://127.0.0.1:<grpcPort> for gRPC. */
-  otlpEndpoint: string;
   /** Killed (SIGKILL) after this long. */
   timeoutMs?: number;
   /** Added last; for experiments, not for overriding the isolation. */
   extraEnv?: Record<string, string>;
 }
+
+/** Telemetry from environment variables, in a fresh HOME and git repository (the default). */
+export interface EnvTelemetry {
+  protocol: OtlpProtocol;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT: the collector's HTTP URL, or http://127.0.0.1:<grpcPort> for gRPC. */
+  otlpEndpoint: string;
+}
+
+/** Telemetry only from the settings in `home` (no telemetry variable in the environment). */
+export interface SettingsTelemetry {
+  telemetry: 'settings';
+  home: string;
+  cwd: string;
+}
+
+export type ClaudeRunOptions = BaseRunOptions & (EnvTelemetry | SettingsTelemetry);
 
 export interface ClaudeRunResult {
   exitCode: number | null;
@@ -41,7 +57,7 @@ export function claudeBinary(): string {
 }
 
 export function claudeEnv(opts: ClaudeRunOptions, home: string): Record<string, string> {
-  return {
+  const base = {
     PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
     HOME: home,
     LANG: 'C.UTF-8',
@@ -50,6 +66,10 @@ export function claudeEnv(opts: ClaudeRunOptions, home: string): Record<string, 
     ANTHROPIC_API_KEY: 'sk-ant-test',
     CLAUDE_CODE_MAX_RETRIES: '2',
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+  };
+  if ('telemetry' in opts) return { ...base, ...opts.extraEnv };
+  return {
+    ...base,
     CLAUDE_CODE_ENABLE_TELEMETRY: '1',
     CLAUDE_CODE_ENHANCED_TELEMETRY_BETA: '1',
     OTEL_LOGS_EXPORTER: 'otlp',
@@ -78,6 +98,7 @@ function makeGitRepo(dir: string): void {
 }
 
 export async function runClaude(opts: ClaudeRunOptions): Promise<ClaudeRunResult> {
+  if ('telemetry' in opts) return spawnClaude(opts, opts.home, opts.cwd);
   const home = mkdtempSync(path.join(tmpdir(), 'unsilo-e2e-home-'));
   const repo = mkdtempSync(path.join(tmpdir(), 'unsilo-e2e-repo-'));
   try {

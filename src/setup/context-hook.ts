@@ -1,0 +1,155 @@
+/**
+ * `unsilo hook SessionStart|UserPromptSubmit`: Claude Code pipes the hook input (JSON) to stdin; the
+ * hook sends the session id, time, cwd, git branch, origin remote and head commit to the collector
+ * (`POST /v1/context`, the member's token from client.json: hooks see no OTEL_* variables). Only
+ * those fields leave the machine: UserPromptSubmit's input holds the whole prompt, which is never
+ * sent. A hook must never slow or break Claude Code: everything fits in ~1.5 s, nothing is written to
+ * stdout (Claude Code would add it to the conversation), and every failure is swallowed and recorded
+ * in hook-state.json for `unsilo doctor`.
+ */
+import { readClientConfig, recordHookRun, type HookRun } from './client-config.js';
+import { gitContext, type GitContext } from './git-context.js';
+import { HOOK_EVENTS, type HookEvent, type SetupPaths } from './setup-paths.js';
+import { isObject } from './settings-file.js';
+
+export const HOOK_BUDGET_MS = 1500;
+const GIT_TIMEOUT_MS = 500;
+const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+export interface ContextBody {
+  session_id: string;
+  hook_event: HookEvent;
+  ts: string;
+  cwd: string;
+  git_branch: string | null;
+  git_remote: string | null;
+  git_commit: string | null;
+}
+
+/** The body sent: only these seven fields, whatever else the hook input carried. */
+export function contextBody(
+  event: HookEvent,
+  sessionId: string,
+  cwd: string,
+  git: GitContext,
+  ts: Date,
+): ContextBody {
+  return {
+    session_id: sessionId,
+    hook_event: event,
+    ts: ts.toISOString(),
+    cwd,
+    git_branch: git.branch,
+    git_remote: git.remote,
+    git_commit: git.commit,
+  };
+}
+
+/** All of stdin, or what arrived before the deadline; empty for a terminal. */
+function readInput(stdin: NodeJS.ReadStream | NodeJS.ReadableStream, deadline: number): Promise<string> {
+  if ((stdin as NodeJS.ReadStream).isTTY) return Promise.resolve('');
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (): void => {
+      clearTimeout(timer);
+      stdin.removeAllListeners('data');
+      stdin.pause();
+      (stdin as Partial<NodeJS.ReadStream>).destroy?.();
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
+    stdin.on('data', (c: Buffer | string) => {
+      const b = typeof c === 'string' ? Buffer.from(c) : c;
+      size += b.length;
+      if (size <= MAX_INPUT_BYTES) chunks.push(b);
+    });
+    stdin.once('end', done);
+    stdin.once('error', done);
+  });
+}
+
+const causeOf = (err: unknown, budgetMs: number): string => {
+  const e = err as Error & { cause?: { code?: string; message?: string } };
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${budgetMs} ms`;
+  return e.cause?.code ?? e.cause?.message ?? e.message;
+};
+
+async function send(
+  event: HookEvent,
+  raw: string,
+  paths: SetupPaths,
+  deadline: number,
+  budgetMs: number,
+): Promise<{ session: string | null; error: string | null }> {
+  let input: unknown;
+  try {
+    input = JSON.parse(raw);
+  } catch {
+    return { session: null, error: 'the hook input on stdin was not JSON' };
+  }
+  const session = isObject(input) && typeof input.session_id === 'string' ? input.session_id : null;
+  if (!session) return { session, error: 'the hook input had no session_id' };
+  const cwd = isObject(input) && typeof input.cwd === 'string' ? input.cwd : process.cwd();
+  const config = readClientConfig(paths);
+  if (!config) return { session, error: `no ${paths.clientConfig}: run \`unsilo setup\`` };
+  const git = await gitContext(cwd, Math.min(GIT_TIMEOUT_MS, Math.max(1, deadline - Date.now())));
+  const body = contextBody(event, session, cwd, git, new Date());
+  try {
+    const res = await fetch(`${config.server}/v1/context`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${config.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
+    });
+    const text = await res.text();
+    if (res.ok) return { session, error: null };
+    let message = text.slice(0, 300);
+    try {
+      const parsed = JSON.parse(text) as { message?: unknown; error?: unknown };
+      message = String(parsed.message ?? parsed.error ?? message);
+    } catch {
+      // not JSON: keep the text
+    }
+    return { session, error: `the collector answered HTTP ${res.status}: ${message}` };
+  } catch (err) {
+    return { session, error: `cannot reach ${config.server}: ${causeOf(err, budgetMs)}` };
+  }
+}
+
+/** Runs the hook; never throws. Resolves with what was recorded. */
+export async function runContextHook(
+  event: string,
+  paths: SetupPaths,
+  stdin: NodeJS.ReadStream | NodeJS.ReadableStream = process.stdin,
+  budgetMs = HOOK_BUDGET_MS,
+): Promise<HookRun> {
+  const started = Date.now();
+  const deadline = started + budgetMs;
+  let result: { session: string | null; error: string | null };
+  try {
+    if (!(HOOK_EVENTS as readonly string[]).includes(event)) {
+      result = {
+        session: null,
+        error: `unknown hook event "${event}" (expected ${HOOK_EVENTS.join(' or ')})`,
+      };
+    } else {
+      result = await send(event as HookEvent, await readInput(stdin, deadline), paths, deadline, budgetMs);
+    }
+  } catch (err) {
+    result = { session: null, error: `hook failed: ${(err as Error).message}` };
+  }
+  const run: HookRun = {
+    event,
+    ts: new Date(started).toISOString(),
+    ok: result.error === null,
+    error: result.error,
+    session: result.session,
+  };
+  try {
+    recordHookRun(paths, run);
+  } catch {
+    // Nowhere to record it (read-only home?): still never break Claude Code.
+  }
+  return run;
+}
