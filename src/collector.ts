@@ -8,9 +8,10 @@ import path from 'node:path';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import pino from 'pino';
 import type { ServeConfig } from './config/config.js';
-import { ADMIN_TOKEN_FILE, DB_FILE, DISCOVERY_FILE, WAL_DIR } from './config/data-dir.js';
+import { ADMIN_TOKEN_FILE, DB_FILE, DISCOVERY_FILE, REDACTION_KEY_FILE, WAL_DIR } from './config/data-dir.js';
 import { IngestService } from './ingest/ingest-service.js';
-import { compileAttribution } from './pipeline/enrich/enrich-attribution.js';
+import { InThreadPipeline, type PipelineRunner } from './ingest/pipeline-runner.js';
+import { PipelinePool } from './ingest/pipeline-pool.js';
 import { OtlpGrpcReceiver } from './ingest/otlp-grpc/otlp-grpc-receiver.js';
 import { registerOtlpHttp, sendStatus } from './ingest/otlp-http/otlp-http-receiver.js';
 import type { OpenWalFile } from './wal/wal-file.js';
@@ -24,6 +25,9 @@ import { registerSqlApi } from './web/sql-api.js';
 import { registerQueryApi } from './web/query-api.js';
 import { registerMembersApi } from './web/members-api.js';
 import { registerDoctorApi } from './web/doctor-api.js';
+import { registerContextApi } from './web/context-api.js';
+import { compileAttribution } from './pipeline/enrich/enrich-attribution.js';
+import { redactionSettings } from './pipeline/redact/redaction-key.js';
 import { MemberRegistry } from './members/member-registry.js';
 import { IngestAuth, isLoopback } from './ingest/ingest-auth.js';
 import { QueryService } from './query/query-service.js';
@@ -90,7 +94,17 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
   metrics.sources.walPendingBytes = () => wal.pendingBytes();
   metrics.sources.writeLagBytes = () => writer.lagBytes();
 
-  const ingest = new IngestService(wal, metrics, compileAttribution(cfg.attribution));
+  const pipelineConfig = {
+    attribution: cfg.attribution,
+    redaction: redactionSettings(cfg.redaction, path.join(cfg.dataDir, REDACTION_KEY_FILE)),
+  };
+  const pipeline: PipelineRunner =
+    cfg.pipeline.workers > 0
+      ? new PipelinePool(cfg.pipeline.workers, pipelineConfig, (err) =>
+          logger.error({ err }, 'pipeline worker failed; restarting it'),
+        )
+      : new InThreadPipeline(pipelineConfig);
+  const ingest = new IngestService(wal, metrics, pipeline);
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -105,6 +119,11 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
   registerQueryApi(app, new QueryService(store, cfg.validation));
   registerMembersApi(app, members);
   registerDoctorApi(app, store, auth);
+  registerContextApi(app, store, auth, {
+    ...compileAttribution(cfg.attribution),
+    featurePathPattern: new RegExp(cfg.attribution.featurePathPattern),
+    chapterPathPattern: new RegExp(cfg.attribution.chapterPathPattern, 'i'),
+  });
   registerOpsRoutes(app, metrics.registry, {
     ready: () =>
       writer.healthy()
@@ -159,6 +178,7 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
     close: () =>
       (closing ??= (async () => {
         await Promise.all([app.close(), grpc.close()]);
+        await pipeline.close();
         await writer.close();
         await wal.close();
         await store.close();

@@ -1,14 +1,16 @@
 /**
  * The unsilo command line: wires config → components → start. The only place that exits the process.
+ * Heavy modules (the collector, DuckDB, gRPC) load inside the commands that need them, so light
+ * commands — above all the session-context hook, which runs on every prompt — start fast.
  */
 import { Command, Option } from 'commander';
 import { ConfigError, loadServeConfig } from './config/config.js';
-import { startCollector } from './collector.js';
 import { CliError } from './cli/cli-error.js';
 import { runningCollector } from './cli/backend.js';
 import { registerMembersCommands } from './cli/members-commands.js';
 import { registerQueryCommands, wholeNumber } from './cli/query-commands.js';
-import { runDemo } from './demo/run-demo.js';
+import { registerRedactCommand } from './cli/redact-command.js';
+import { registerSetupCommands } from './cli/setup-commands.js';
 
 const program = new Command('unsilo')
   .description("Gathers a team's Claude Code telemetry (OTLP) into one queryable store.")
@@ -49,6 +51,7 @@ program
       logLevel?: 'info';
     }) => {
       const cfg = loadServeConfig(opts);
+      const { startCollector } = await import('./collector.js');
       const collector = await startCollector(cfg);
       let stopping = false;
       const stop = (signal: string): void => {
@@ -70,6 +73,8 @@ program
 
 registerQueryCommands(program);
 registerMembersCommands(program);
+registerSetupCommands(program);
+registerRedactCommand(program);
 
 program
   .command('demo')
@@ -82,6 +87,8 @@ program
   .option('--days <n>', 'days of history, ending now', wholeNumber('--days'), 30)
   .option('--seed <n>', 'random seed (the same seed gives the same team)', wholeNumber('--seed'), 1)
   .action(async (opts: { server?: string; dataDir: string; members: number; days: number; seed: number }) => {
+    const { startCollector } = await import('./collector.js');
+    const { runDemo } = await import('./demo/run-demo.js');
     const server = opts.server ?? runningCollector(opts.dataDir);
     // No collector running: start one in this process on free ports, send, drain, stop.
     const own = server

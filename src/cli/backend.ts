@@ -11,7 +11,6 @@ import { QueryService, type TemplateInfo } from '../query/query-service.js';
 import { monthlyReport, type MonthlyReport } from '../query/reports/monthly-report.js';
 import type { SessionTrace } from '../query/session-trace.js';
 import { DB_FILE, DISCOVERY_FILE } from '../config/data-dir.js';
-import { DuckdbStore } from '../store/duckdb/duckdb-store.js';
 import { QueryError, type CellValue, type QueryResult } from '../store/store.js';
 import { QueryParamError } from '../query/query-filters.js';
 import { CliError } from './cli-error.js';
@@ -95,6 +94,7 @@ async function localBackend(dataDir: string, validation: ValidationPatterns): Pr
         '(or fill one with `npx unsilo demo`), or pass --data-dir DIR (where the collector keeps its data) or --server URL',
     );
   }
+  const { DuckdbStore } = await import('../store/duckdb/duckdb-store.js');
   const store = new DuckdbStore({ file, readOnly: true });
   try {
     await store.start();

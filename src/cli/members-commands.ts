@@ -14,7 +14,6 @@ import {
   type MemberInfo,
   type Role,
 } from '../members/member-registry.js';
-import { DuckdbStore } from '../store/duckdb/duckdb-store.js';
 import { runningCollector } from './backend.js';
 import { CliError } from './cli-error.js';
 import { formatResult, FORMATS, type Format } from './format.js';
@@ -71,6 +70,7 @@ function httpRoster(server: string, adminToken: string): Roster {
 }
 
 async function localRoster(dataDir: string): Promise<Roster> {
+  const { DuckdbStore } = await import('../store/duckdb/duckdb-store.js');
   const store = new DuckdbStore({ file: path.join(dataDir, DB_FILE) });
   await store.start();
   const registry = new MemberRegistry(store, path.join(dataDir, ADMIN_TOKEN_FILE));

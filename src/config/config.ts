@@ -4,11 +4,21 @@
  * command-line flags. Invalid values stop start-up with a message naming the key and the fix.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import { z } from 'zod';
+import { DEFAULT_PATH_PATTERNS } from '../pipeline/enrich/derive-context.js';
 import { DEFAULT_ATTRIBUTION_PATTERNS } from '../pipeline/enrich/enrich-attribution.js';
+import { RedactionConfig } from '../pipeline/redact/redaction-config.js';
 import { DEFAULT_VALIDATION_PATTERNS } from '../query/validation-patterns.js';
 
 const MiB = 1024 * 1024;
+
+/**
+ * Pipeline worker threads by default: one core is left to the main thread (HTTP, the write-ahead log,
+ * the store's appender); past two workers the main thread is the limit, so more rarely pay.
+ */
+export const defaultPipelineWorkers = (cores = os.availableParallelism()): number =>
+  Math.min(2, Math.max(0, cores - 1));
 
 const port = z.number().int().min(0).max(65535);
 const bytes = z.number().int().positive();
@@ -55,6 +65,12 @@ export const ServeConfig = z.object({
       minFreeBytes: bytes.default(64 * MiB),
     })
     .prefault({}),
+  pipeline: z
+    .object({
+      /** Worker threads that decode and normalize requests; 0 runs the pipeline on the receiving thread. */
+      workers: z.number().int().min(0).max(64).default(defaultPipelineWorkers()),
+    })
+    .prefault({}),
   writer: z
     .object({
       /** Log bytes read per store write. */
@@ -69,6 +85,10 @@ export const ServeConfig = z.object({
       featurePattern: regex.default(DEFAULT_ATTRIBUTION_PATTERNS.featurePattern),
       /** Regex on the branch name; capture group 1 is the chapter (`ch07-intro` → `07`). */
       chapterPattern: regex.default(DEFAULT_ATTRIBUTION_PATTERNS.chapterPattern),
+      /** Regex on the session's working directory (from the hooks); group 1 is the feature (`specs/017-x/` → `017`). */
+      featurePathPattern: regex.default(DEFAULT_PATH_PATTERNS.featurePathPattern),
+      /** Regex on the session's working directory; group 1 is the chapter (`chapters/03-intro` → `3`). */
+      chapterPathPattern: regex.default(DEFAULT_PATH_PATTERNS.chapterPathPattern),
     })
     .prefault({}),
   auth: z
@@ -86,6 +106,8 @@ export const ServeConfig = z.object({
       build: regex.default(DEFAULT_VALIDATION_PATTERNS.build),
     })
     .prefault({}),
+  /** Secrets redacted before the write-ahead log: extra patterns, per-field rules, allow-list mode. */
+  redaction: RedactionConfig.prefault({}),
   sql: z
     .object({
       /** Most rows POST /api/sql returns. */

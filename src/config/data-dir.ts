@@ -5,3 +5,5 @@ export const WAL_DIR = 'wal';
 export const DISCOVERY_FILE = 'collector.json';
 /** The admin credential (manages members), readable only by its owner. */
 export const ADMIN_TOKEN_FILE = 'admin-token';
+/** The HMAC key of `hash` redaction rules (when redaction.hashKey is not set), readable only by its owner. */
+export const REDACTION_KEY_FILE = 'redaction-key';

@@ -1,16 +1,14 @@
 /**
- * What both receivers do with an export request: run the pipeline, append the rows to the
- * write-ahead log, and resolve only once they are durable. Errors are typed so each receiver maps
- * them to its protocol: DecodeError → 400 / INVALID_ARGUMENT, WalFullError → 429 / RESOURCE_EXHAUSTED,
- * WalUnavailableError → 503 / UNAVAILABLE.
+ * What both receivers do with an export request: run the pipeline (on this thread or a worker, see
+ * pipeline-runner.ts), append the encoded rows to the write-ahead log, and resolve only once they are
+ * durable. Errors are typed so each receiver maps them to its protocol: DecodeError → 400 /
+ * INVALID_ARGUMENT, WalFullError → 429 / RESOURCE_EXHAUSTED, WalUnavailableError → 503 / UNAVAILABLE.
  */
 import type { Signal } from '../model/otlp.js';
 import type { Encoding } from '../pipeline/decode/decode-otlp.js';
-import type { Attribution } from '../pipeline/enrich/enrich-attribution.js';
-import { runPipeline } from '../pipeline/run-pipeline.js';
 import type { CollectorMetrics } from '../ops/collector-metrics.js';
-import { encodeRows } from '../wal/store-writer.js';
 import type { WriteAheadLog } from '../wal/write-ahead-log.js';
+import type { PipelineRunner } from './pipeline-runner.js';
 
 export interface IngestResult {
   accepted: number;
@@ -28,19 +26,20 @@ export class IngestService {
   constructor(
     private readonly wal: WriteAheadLog,
     private readonly metrics: CollectorMetrics,
-    private readonly attribution: Attribution,
+    private readonly pipeline: PipelineRunner,
   ) {}
 
+  /** `body` is handed over: a worker pool may take its memory (the Buffer may be empty afterwards). */
   async ingest(
     signal: Signal,
     encoding: Encoding,
     body: Buffer,
     request: RequestContext,
   ): Promise<IngestResult> {
-    const result = runPipeline(signal, encoding, body, { ...request, attribution: this.attribution });
+    const result = await this.pipeline.run({ signal, encoding, body, tokenMember: request.tokenMember });
     if (result.rejected > 0) this.metrics.rejected.inc({ signal }, result.rejected);
-    if (result.accepted > 0) {
-      await this.wal.append(encodeRows(result.rows));
+    if (result.payload !== null) {
+      await this.wal.append(result.payload);
       this.metrics.received.inc({ signal }, result.accepted);
     }
     return { accepted: result.accepted, rejected: result.rejected, rejectReason: result.rejectReason };

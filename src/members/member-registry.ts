@@ -164,7 +164,8 @@ export class MemberRegistry {
     const since = sqlTime(new Date(Date.now() - 86_400_000));
     const recent = (table: string, signal: string): string =>
       `SELECT DISTINCT member, '${signal}' AS signal FROM ${table} WHERE ${table === 'spans' ? 'start_ts' : 'ts'} >= ${d.toTimestamp(d.param(1, since))}`;
-    const r = await this.store.query(`WITH last AS (
+    const r = await this.store.query(
+      `WITH last AS (
         SELECT member, max(ts) AS last_ts, arg_max(app_version, ts) AS version FROM events GROUP BY member
       ), signals AS (${recent('events', 'logs')} UNION ALL ${recent('metric_points', 'metrics')} UNION ALL ${recent('spans', 'traces')})
       SELECT m.name, m.role, m.email, ${d.formatTime('m.created_at', '%Y-%m-%d %H:%M:%S')},

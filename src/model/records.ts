@@ -93,6 +93,21 @@ export interface MetricPointRow {
   detail: string | null;
 }
 
+/** Where a session runs, as a session-context hook reported it at `ts`. */
+export interface SessionContextRow {
+  key: string;
+  session_id: string;
+  ts: number;
+  member: string | null;
+  hook_event: string;
+  cwd: string | null;
+  branch: string | null;
+  repo: string | null;
+  commit: string | null;
+  feature: string | null;
+  chapter: string | null;
+}
+
 export interface RowBatch {
   events: EventRow[];
   spans: SpanRow[];

@@ -1,6 +1,7 @@
 /**
- * The ingest pipeline, top to bottom: decode → normalize → enrich. Pure: bytes in, rows out, plus what was
- * rejected and why. A new stage (redaction, say) joins here as one line.
+ * The ingest pipeline, top to bottom: decode → redact → normalize → enrich. Pure: bytes in, rows out, plus
+ * what was rejected and why. A new stage joins here as one line. Redaction runs on the decoded batch, so
+ * nothing secret reaches the rows, the write-ahead log or the store.
  */
 import type { Signal } from '../model/otlp.js';
 import { emptyRowBatch, type RowBatch } from '../model/records.js';
@@ -9,11 +10,15 @@ import { normalizeEvents } from './normalize/normalize-events.js';
 import { normalizeMetrics } from './normalize/normalize-metrics.js';
 import { normalizeSpans } from './normalize/normalize-spans.js';
 import { enrichAttribution, type Attribution } from './enrich/enrich-attribution.js';
+import { redactBatch } from './redact/redact-batch.js';
+import type { Redaction } from './redact/redaction-config.js';
 
 export interface PipelineContext {
   /** The member named by the request's ingest token, when there is one. */
   tokenMember: string | null;
   attribution: Attribution;
+  /** Secret detectors and field rules (compileRedaction); absent: the built-in detectors alone. */
+  redaction?: Redaction;
 }
 
 export interface PipelineResult {
@@ -33,7 +38,7 @@ export function runPipeline(
 ): PipelineResult {
   const decoded = decodeOtlp(signal, encoding, body);
   const rows = emptyRowBatch();
-  const batch = decoded.batch;
+  const batch = redactBatch(decoded.batch, ctx.redaction, ctx.tokenMember);
   switch (batch.signal) {
     case 'logs':
       rows.events = enrichAttribution(normalizeEvents(batch, ctx.tokenMember), ctx.attribution);

@@ -3,7 +3,7 @@
  * a duplicate and is skipped) and answers SQL written against its dialect. DuckDB is the embedded
  * default; ClickHouse implements the same contract.
  */
-import type { RowBatch } from '../model/records.js';
+import type { RowBatch, SessionContextRow } from '../model/records.js';
 import type { Dialect } from './dialect.js';
 
 export interface WriteCounts {
@@ -39,6 +39,11 @@ export interface Store {
   readonly dialect: Dialect;
   start(): Promise<void>;
   write(batch: RowBatch): Promise<WriteResult>;
+  /**
+   * Stores session contexts (idempotent by key) and applies them to the events of their sessions:
+   * each event gets the context in force at its timestamp (the first one for events before it).
+   */
+  writeContexts(rows: SessionContextRow[]): Promise<void>;
   query(sql: string, params?: CellValue[], opts?: QueryOptions): Promise<QueryResult>;
   close(): Promise<void>;
 }

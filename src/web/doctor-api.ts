@@ -14,7 +14,8 @@ export function registerDoctorApi(app: FastifyInstance, store: Store, auth: Inge
   app.get<{ Params: { id: string } }>('/api/doctor/:id', async (req, reply) => {
     const who = await auth.check(req.headers.authorization);
     if (!who.ok) return reply.code(401).send({ error: who.message });
-    if (!ID.test(req.params.id)) return reply.code(400).send({ error: 'the doctor id must be 8–64 letters, digits, - or _' });
+    if (!ID.test(req.params.id))
+      return reply.code(400).send({ error: 'the doctor id must be 8–64 letters, digits, - or _' });
     const d = store.dialect;
     const r = await store.query(
       `SELECT member FROM events WHERE event_name = '${DOCTOR_EVENT}' AND ${d.jsonString('attributes', 'unsilo.doctor.id')} = ${d.param(1, req.params.id)} LIMIT 1`,

@@ -8,7 +8,7 @@ describe('enrichAttribution with the default patterns', () => {
   it.each([
     ['017-usage-data-collection', '017', null],
     ['feature/017-usage-data-collection', '017', null],
-    ['ch07-intro', null, '07'],
+    ['ch07-intro', null, '7'],
     ['017-ch12-telemetry', '017', '12'],
     ['docs/Chapter-3-draft', null, '3'],
     ['main', null, null],

@@ -5,6 +5,7 @@
  * feature `017`, `ch07-intro` → chapter `07`).
  */
 import type { EventRow } from '../../model/records.js';
+import { normalizeChapter } from './derive-context.js';
 
 export interface Attribution {
   featurePattern: RegExp;
@@ -22,13 +23,16 @@ export const compileAttribution = (p: { featurePattern: string; chapterPattern: 
   chapterPattern: new RegExp(p.chapterPattern, 'i'),
 });
 
-function explicit(row: EventRow, key: 'feature' | 'chapter'): string | null {
-  for (const json of [row.attributes, row.resource]) {
-    if (!json.includes(`"${key}"`)) continue;
-    const v = (JSON.parse(json) as Record<string, unknown>)[key];
-    if (typeof v === 'string' && v !== '') return v;
-    if (typeof v === 'number') return String(v);
-  }
+/** A JSON text that may name an explicit feature or chapter (one scan; most records name neither). */
+const EXPLICIT = /"(?:feature|chapter)"/;
+
+const parsedIfExplicit = (json: string): Record<string, unknown> | null =>
+  EXPLICIT.test(json) ? (JSON.parse(json) as Record<string, unknown>) : null;
+
+function valueOf(obj: Record<string, unknown> | null, key: 'feature' | 'chapter'): string | null {
+  const v = obj?.[key];
+  if (typeof v === 'string' && v !== '') return v;
+  if (typeof v === 'number') return String(v);
   return null;
 }
 
@@ -37,8 +41,17 @@ const capture = (pattern: RegExp, text: string | null): string | null =>
 
 export function enrichAttribution(rows: EventRow[], attribution: Attribution): EventRow[] {
   for (const row of rows) {
-    row.feature = explicit(row, 'feature') ?? capture(attribution.featurePattern, row.branch);
-    row.chapter = explicit(row, 'chapter') ?? capture(attribution.chapterPattern, row.branch);
+    const attrs = parsedIfExplicit(row.attributes);
+    const resource = parsedIfExplicit(row.resource);
+    row.feature =
+      valueOf(attrs, 'feature') ??
+      valueOf(resource, 'feature') ??
+      capture(attribution.featurePattern, row.branch);
+    row.chapter = normalizeChapter(
+      valueOf(attrs, 'chapter') ??
+        valueOf(resource, 'chapter') ??
+        capture(attribution.chapterPattern, row.branch),
+    );
   }
   return rows;
 }

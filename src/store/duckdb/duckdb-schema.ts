@@ -35,6 +35,10 @@ export function duckdbDdl(): string[] {
     `CREATE TABLE IF NOT EXISTS members (name VARCHAR PRIMARY KEY, role VARCHAR NOT NULL, email VARCHAR,
       token_hash VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, rotated_at TIMESTAMP, revoked_at TIMESTAMP)`,
     'CREATE TABLE IF NOT EXISTS member_token_history (token_hash VARCHAR NOT NULL, retired_at TIMESTAMP NOT NULL)',
+    // Session context from the hooks (POST /v1/context); events get the context in force at their time.
+    `CREATE TABLE IF NOT EXISTS session_context (key VARCHAR PRIMARY KEY, session_id VARCHAR NOT NULL,
+      ts TIMESTAMP NOT NULL, member VARCHAR, hook_event VARCHAR, cwd VARCHAR, branch VARCHAR, repo VARCHAR,
+      "commit" VARCHAR, feature VARCHAR, chapter VARCHAR)`,
   ];
 }
 
