@@ -11,7 +11,6 @@ import path from 'node:path';
 import { buildQuery } from '../src/query/query-template.js';
 import { QueryService } from '../src/query/query-service.js';
 import { TEMPLATES } from '../src/query/templates/index.js';
-import { DEFAULT_VALIDATION_PATTERNS } from '../src/query/validation-patterns.js';
 import type { ParamValue } from '../src/store/dialect.js';
 import { DuckdbStore } from '../src/store/duckdb/duckdb-store.js';
 import { TEAM_EVENTS } from '../test/fixtures/team-dataset.js';
@@ -44,7 +43,7 @@ export async function generateTemplateDocs(): Promise<string> {
   await store.start();
   try {
     await store.write({ events: TEAM_EVENTS, spans: [], metrics: [] });
-    const svc = new QueryService(store, DEFAULT_VALIDATION_PATTERNS, () => new Date('2026-11-11T00:00:00Z'));
+    const svc = new QueryService(store, () => new Date('2026-11-11T00:00:00Z'));
     const parts = [
       BEGIN,
       '',
@@ -62,7 +61,7 @@ export async function generateTemplateDocs(): Promise<string> {
         .slice(0, MAX_EXAMPLE_ROWS)
         .map((r) => Object.fromEntries(result.columns.map((c, i) => [c, r[i] ?? null])));
       const { filters, options } = svc.parse(t, params);
-      const built = buildQuery(t, store.dialect, filters, options, DEFAULT_VALIDATION_PATTERNS);
+      const built = buildQuery(t, store.dialect, filters, options);
       const takes = [
         ...t.filters.map((f) => `\`--${f}\``),
         ...(t.options ?? []).map((o) => `\`--${o.name}\` (${o.description}; default ${o.default})`),

@@ -95,7 +95,7 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
   metrics.sources.writeLagBytes = () => writer.lagBytes();
 
   const pipelineConfig = {
-    attribution: cfg.attribution,
+    attribution: { ...cfg.attribution, validation: { ...cfg.validation } },
     redaction: redactionSettings(cfg.redaction, path.join(cfg.dataDir, REDACTION_KEY_FILE)),
   };
   const pipeline: PipelineRunner =
@@ -116,7 +116,7 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
     retryAfterSeconds: cfg.retryAfterSeconds,
   });
   registerSqlApi(app, store, cfg.sql.maxRows);
-  registerQueryApi(app, new QueryService(store, cfg.validation));
+  registerQueryApi(app, new QueryService(store));
   registerMembersApi(app, members);
   registerDoctorApi(app, store, auth);
   registerContextApi(app, store, auth, {

@@ -6,7 +6,6 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ValidationPatterns } from '../query/query-template.js';
 import { QueryService, type TemplateInfo } from '../query/query-service.js';
 import { monthlyReport, type MonthlyReport } from '../query/reports/monthly-report.js';
 import type { SessionTrace } from '../query/session-trace.js';
@@ -18,8 +17,6 @@ import { CliError } from './cli-error.js';
 export interface BackendOptions {
   server?: string;
   dataDir: string;
-  /** Validation patterns for local queries (the collector uses its own config). */
-  validation: ValidationPatterns;
 }
 
 export type Params = Record<string, string>;
@@ -86,7 +83,7 @@ function httpBackend(server: string): Backend {
   };
 }
 
-async function localBackend(dataDir: string, validation: ValidationPatterns): Promise<Backend> {
+async function localBackend(dataDir: string): Promise<Backend> {
   const file = path.join(dataDir, DB_FILE);
   if (!existsSync(file)) {
     throw new CliError(
@@ -103,7 +100,7 @@ async function localBackend(dataDir: string, validation: ValidationPatterns): Pr
       `cannot open ${file}: ${(err as Error).message}\nIf a collector is using it, ask it instead: --server http://HOST:4318`,
     );
   }
-  const svc = new QueryService(store, validation);
+  const svc = new QueryService(store);
   const wrap = async <T>(f: () => Promise<T>): Promise<T> => {
     try {
       return await f();
@@ -129,5 +126,5 @@ export async function openBackend(opts: BackendOptions): Promise<Backend> {
   if (opts.server) return httpBackend(opts.server);
   const url = runningCollector(opts.dataDir);
   if (url) return httpBackend(url);
-  return localBackend(opts.dataDir, opts.validation);
+  return localBackend(opts.dataDir);
 }

@@ -4,7 +4,6 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { loadServeConfig } from '../config/config.js';
 import { FILTER_NAMES } from '../query/query-filters.js';
 import { renderCsv, renderMarkdown } from '../query/reports/render-report-text.js';
 import { openBackend, type Backend, type Params } from './backend.js';
@@ -24,20 +23,17 @@ export const wholeNumber =
 interface AccessFlags {
   server?: string;
   dataDir: string;
-  config?: string;
 }
 
-/** --server, --data-dir and --config, shared by every command that reads data. */
+/** --server and --data-dir, shared by every command that reads data. */
 function withAccess(cmd: Command): Command {
   return cmd
     .option('--server <url>', 'ask a running collector, e.g. http://127.0.0.1:4318')
-    .option('--data-dir <dir>', 'data directory: its running collector, else its DuckDB file', './data')
-    .option('--config <file>', 'config file for validation patterns when reading the file directly');
+    .option('--data-dir <dir>', 'data directory: its running collector, else its DuckDB file', './data');
 }
 
 async function withBackend<T>(flags: AccessFlags, f: (b: Backend) => Promise<T>): Promise<T> {
-  const { validation } = loadServeConfig({ config: flags.config });
-  const backend = await openBackend({ server: flags.server, dataDir: flags.dataDir, validation });
+  const backend = await openBackend({ server: flags.server, dataDir: flags.dataDir });
   try {
     return await f(backend);
   } finally {

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { DEFAULT_PATH_PATTERNS } from '../pipeline/enrich/derive-context.js';
 import { DEFAULT_ATTRIBUTION_PATTERNS } from '../pipeline/enrich/enrich-attribution.js';
 import { RedactionConfig } from '../pipeline/redact/redaction-config.js';
-import { DEFAULT_VALIDATION_PATTERNS } from '../query/validation-patterns.js';
+import { DEFAULT_VALIDATION_PATTERNS } from '../pipeline/enrich/validation-patterns.js';
 
 const MiB = 1024 * 1024;
 

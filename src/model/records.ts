@@ -44,6 +44,8 @@ export interface EventRow {
   /** Derived by the enrich stage: explicit attributes, else patterns on the branch name. */
   feature: string | null;
   chapter: string | null;
+  /** test | lint | typecheck | build when the command is a validation (the `validation.*` patterns). */
+  validation_kind: string | null;
   trace_id: string | null;
   span_id: string | null;
   scope_name: string;

@@ -5,7 +5,7 @@
  */
 import type { QueryResult, Store } from '../store/store.js';
 import { parseFilters, QueryParamError, type QueryFilters } from './query-filters.js';
-import { buildQuery, type QueryTemplate, type ValidationPatterns } from './query-template.js';
+import { buildQuery, type QueryTemplate } from './query-template.js';
 import { buildTrace, type SessionTrace } from './session-trace.js';
 import { templateByName, TEMPLATES } from './templates/index.js';
 
@@ -31,7 +31,6 @@ export class UnknownSessionError extends QueryParamError {}
 export class QueryService {
   constructor(
     readonly store: Store,
-    private readonly validation: ValidationPatterns,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -60,7 +59,7 @@ export class QueryService {
     const t = this.template(name);
     const { filters, options } = this.parse(t, raw);
     await this.checkKnown(filters);
-    const q = buildQuery(t, this.store.dialect, filters, options, this.validation);
+    const q = buildQuery(t, this.store.dialect, filters, options);
     return this.store.query(q.sql, q.params);
   }
 

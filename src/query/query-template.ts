@@ -14,14 +14,6 @@ export interface OptionSpec {
   choices?: readonly string[];
 }
 
-/** Regular expressions that make a Bash tool call a validation, by kind. */
-export interface ValidationPatterns {
-  test: string;
-  lint: string;
-  typecheck: string;
-  build: string;
-}
-
 export interface TemplateContext {
   readonly d: Dialect;
   /** Binds a value; returns its placeholder. */
@@ -29,8 +21,6 @@ export interface TemplateContext {
   /** The filter conditions on events (columns of alias `e` when given), AND-joined; doctor records are always excluded. */
   where(alias?: string): string;
   option(name: string): number | string;
-  /** SQL naming the validation kind of a command expression ('test', 'lint', 'typecheck', 'build') or NULL. */
-  validationKind(commandExpr: string): string;
 }
 
 export interface QueryTemplate {
@@ -70,7 +60,6 @@ export function buildQuery(
   dialect: Dialect,
   filters: QueryFilters,
   options: Record<string, number | string>,
-  validation: ValidationPatterns,
 ): BuiltQuery {
   const params: ParamValue[] = [];
   const p = (value: ParamValue): string => {
@@ -97,13 +86,6 @@ export function buildQuery(
       const v = options[name];
       if (v === undefined) throw new Error(`template ${template.name} has no option ${name}`);
       return v;
-    },
-    validationKind(expr) {
-      const kinds = ['test', 'lint', 'typecheck', 'build'] as const;
-      const whens = kinds
-        .map((k) => `WHEN ${dialect.regexMatch(expr, p(validation[k]))} THEN '${k}'`)
-        .join(' ');
-      return `CASE ${whens} END`;
     },
   };
   return { sql: template.sql(ctx), params };

@@ -70,6 +70,11 @@ export const EVENT_COLUMNS: Columns<EventRow> = [
     type: 'string',
     doc: 'chapter: a chapter attribute, else derived from the branch (ch07-intro → 07)',
   },
+  {
+    name: 'validation_kind',
+    type: 'string',
+    doc: 'test, lint, typecheck or build when the Bash command matches the validation patterns (set at ingest)',
+  },
   { name: 'trace_id', type: 'string', doc: 'trace id when a span was active' },
   { name: 'span_id', type: 'string', doc: 'span id when a span was active' },
   { name: 'scope_name', type: 'string', doc: 'instrumentation scope (com.anthropic.claude_code.events)' },

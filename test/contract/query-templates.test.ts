@@ -7,7 +7,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryParamError } from '../../src/query/query-filters.js';
 import { QueryService } from '../../src/query/query-service.js';
-import { DEFAULT_VALIDATION_PATTERNS } from '../../src/query/validation-patterns.js';
 import { TEMPLATES } from '../../src/query/templates/index.js';
 import { DuckdbStore } from '../../src/store/duckdb/duckdb-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -41,7 +40,7 @@ describe.each(STORES)('query templates on $name', ({ open }) => {
   beforeAll(async () => {
     ({ store, cleanup } = await open());
     await store.write({ events: TEAM_EVENTS, spans: [], metrics: [] });
-    svc = new QueryService(store, DEFAULT_VALIDATION_PATTERNS, () => NOW);
+    svc = new QueryService(store, () => NOW);
   });
   afterAll(async () => {
     await store.close();

@@ -10,7 +10,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryService } from '../../src/query/query-service.js';
-import { DEFAULT_VALIDATION_PATTERNS } from '../../src/query/validation-patterns.js';
 import type { CellValue } from '../../src/store/store.js';
 import { runClaude, type ClaudeRunResult, type OtlpProtocol } from '../support/claude-runner.js';
 import { startTestCollector, type TestCollector } from '../support/collector-fixture.js';
@@ -313,9 +312,7 @@ describe.each(PROTOCOLS)('real Claude Code CLI exporting over %s', (protocol) =>
     'traces the session: every request and tool call of the ground truth, in order, under its prompt',
     T,
     async () => {
-      const trace = await new QueryService(collector.store, DEFAULT_VALIDATION_PATTERNS).trace(
-        session.slice(0, 8),
-      );
+      const trace = await new QueryService(collector.store).trace(session.slice(0, 8));
       expect(trace.session_id).toBe(session);
       const prompts = trace.prompts.filter((p) => p.prompt_id !== null);
       expect(prompts).toHaveLength(1);

@@ -12,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { monthlyReport, type MonthlyReport } from '../../src/query/reports/monthly-report.js';
 import { renderHtml } from '../../src/query/reports/render-report-html.js';
 import { QueryService } from '../../src/query/query-service.js';
-import { DEFAULT_VALIDATION_PATTERNS } from '../../src/query/validation-patterns.js';
 import { DuckdbStore } from '../../src/store/duckdb/duckdb-store.js';
 import { TEAM_EVENTS } from '../fixtures/team-dataset.js';
 import { tempDir } from '../support/collector-fixture.js';
@@ -74,7 +73,7 @@ describe('HTML monthly report in Chromium', () => {
     store = new DuckdbStore({ file: path.join(dir, 'team.duckdb') });
     await store.start();
     await store.write({ events: TEAM_EVENTS, spans: [], metrics: [] });
-    const svc = new QueryService(store, DEFAULT_VALIDATION_PATTERNS);
+    const svc = new QueryService(store);
     report = await monthlyReport(svc, '2026-11', new Date('2026-12-01T08:00:00Z'));
     html = renderHtml(report);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });

@@ -96,6 +96,7 @@ export function normalizeEvents(batch: DecodedLogs, tokenMember: string | null):
           branch: branchOf(a, resource),
           feature: null,
           chapter: null,
+          validation_kind: null,
           trace_id: r.traceId || null,
           span_id: r.spanId || null,
           scope_name: scope.name,

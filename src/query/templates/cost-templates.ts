@@ -4,6 +4,7 @@
  * again and are never added in. Costs are rounded to micro-dollars.
  */
 import type { FilterName } from '../query-filters.js';
+import type { TimeUnit } from '../../store/dialect.js';
 import type { QueryTemplate, TemplateContext } from '../query-template.js';
 
 const COST_FILTERS: readonly FilterName[] = [
@@ -20,6 +21,9 @@ export const COST_SOURCE = 'api_request events (cost_usd and the four token colu
 const totals = `round(sum(cost_usd), 6) AS cost_usd, count(*) AS api_requests,
   sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
   sum(cache_read_tokens) AS cache_read_tokens, sum(cache_creation_tokens) AS cache_creation_tokens`;
+
+const TOTAL_COLUMNS =
+  'cost_usd, api_requests, input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens';
 
 const api = (ctx: TemplateContext): string => `event_name = 'api_request' AND ${ctx.where()}`;
 
@@ -41,29 +45,36 @@ GROUP BY 1 ORDER BY ${order}`,
   };
 }
 
+/** Spend per time bucket: grouped on the bucket's timestamp, formatted only per group. */
+function costByTime(
+  name: string,
+  description: string,
+  unit: TimeUnit,
+  keyName: string,
+  format: string,
+): QueryTemplate {
+  return {
+    name,
+    description,
+    filters: COST_FILTERS,
+    source: COST_SOURCE,
+    sql: (ctx) => `SELECT ${ctx.d.formatTime('k', format)} AS ${keyName}, ${TOTAL_COLUMNS}
+FROM (SELECT ${ctx.d.timeBucket(unit, 'ts')} AS k, ${totals} FROM events WHERE ${api(ctx)} GROUP BY 1) AS b
+ORDER BY k`,
+  };
+}
+
 export const COST_TEMPLATES: QueryTemplate[] = [
   costBy('cost-by-member', 'Spend and tokens per member', () => 'member', 'member', 'cost_usd DESC, member'),
-  costBy(
-    'cost-by-day',
-    'Spend and tokens per day (UTC)',
-    (c) => c.d.formatTime(c.d.timeBucket('day', 'ts'), '%Y-%m-%d'),
-    'day',
-    'day',
-  ),
-  costBy(
+  costByTime('cost-by-day', 'Spend and tokens per day (UTC)', 'day', 'day', '%Y-%m-%d'),
+  costByTime(
     'cost-by-week',
     'Spend and tokens per week (weeks start on Monday, UTC)',
-    (c) => c.d.formatTime(c.d.timeBucket('week', 'ts'), '%Y-%m-%d'),
     'week',
     'week',
+    '%Y-%m-%d',
   ),
-  costBy(
-    'cost-by-month',
-    'Spend and tokens per month (UTC)',
-    (c) => c.d.formatTime(c.d.timeBucket('month', 'ts'), '%Y-%m'),
-    'month',
-    'month',
-  ),
+  costByTime('cost-by-month', 'Spend and tokens per month (UTC)', 'month', 'month', '%Y-%m'),
   costBy('cost-by-model', 'Spend and tokens per model', () => 'model', 'model', 'cost_usd DESC, model'),
   costBy(
     'cost-by-feature',

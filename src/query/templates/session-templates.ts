@@ -4,7 +4,7 @@
  * validations (Bash tool results whose command matches the validation patterns; needs
  * OTEL_LOG_TOOL_DETAILS=1 so that the command is sent).
  */
-import type { OptionSpec, QueryTemplate, TemplateContext } from '../query-template.js';
+import type { OptionSpec, QueryTemplate } from '../query-template.js';
 
 const FILTERS = ['since', 'until', 'member', 'session', 'feature', 'chapter'] as const;
 const MIN_FAILURES: OptionSpec = {
@@ -12,11 +12,6 @@ const MIN_FAILURES: OptionSpec = {
   description: 'list sessions with more than this many failures',
   default: 3,
 };
-
-/** Events of the range with a validation_kind column (NULL for anything that is not a validation). */
-export const validationEvents = (ctx: TemplateContext): string =>
-  `(SELECT *, CASE WHEN event_name = 'tool_result' AND command IS NOT NULL THEN ${ctx.validationKind('command')} END AS validation_kind
-  FROM events WHERE ${ctx.where()})`;
 
 const count = (cond: string): string => `sum(CASE WHEN ${cond} THEN 1 ELSE 0 END)`;
 const failedTool = `event_name = 'tool_result' AND success = false`;
@@ -40,8 +35,8 @@ export const SESSION_TEMPLATES: QueryTemplate[] = [
        ${count(failedValidation)} AS validation_failures,
        ${count(`event_name = 'api_error'`)} AS api_errors,
        round(coalesce(sum(CASE WHEN event_name = 'api_request' THEN cost_usd END), 0), 6) AS cost_usd
-FROM ${validationEvents(ctx)} AS v
-WHERE session_id IS NOT NULL
+FROM events
+WHERE session_id IS NOT NULL AND ${ctx.where()}
 GROUP BY session_id ORDER BY min(ts) DESC, session_id`,
   },
   {
@@ -75,8 +70,8 @@ ORDER BY tool_failures DESC, started DESC, session_id`,
        ${count(`${failedValidation} AND validation_kind = 'typecheck'`)} AS typecheck_failures,
        ${count(`${failedValidation} AND validation_kind = 'build'`)} AS build_failures,
        ${ctx.d.formatTime('min(ts)', '%Y-%m-%d %H:%M:%S')} AS started
-FROM ${validationEvents(ctx)} AS v
-WHERE session_id IS NOT NULL
+FROM events
+WHERE session_id IS NOT NULL AND ${ctx.where()}
 GROUP BY session_id HAVING ${count(failedValidation)} > ${ctx.p(Number(ctx.option('min-failures')))}
 ORDER BY validation_failures DESC, started DESC, session_id`,
   },

@@ -3,7 +3,6 @@
  * api_request + api_error); the validation failure rate is failed validations over validations.
  */
 import type { QueryTemplate } from '../query-template.js';
-import { validationEvents } from './session-templates.js';
 
 const FILTERS = ['since', 'until', 'member', 'session', 'feature', 'chapter'] as const;
 const count = (cond: string): string => `sum(CASE WHEN ${cond} THEN 1 ELSE 0 END)`;
@@ -14,7 +13,11 @@ export const TREND_TEMPLATES: QueryTemplate[] = [
     description: 'Per day: cost, tokens, API error rate, validation failure rate',
     filters: FILTERS,
     source: 'api_request and api_error events; Bash tool_result events for validations',
-    sql: (ctx) => `SELECT ${ctx.d.formatTime(ctx.d.timeBucket('day', 'ts'), '%Y-%m-%d')} AS day,
+    sql: (
+      ctx,
+    ) => `SELECT ${ctx.d.formatTime('k', '%Y-%m-%d')} AS day, cost_usd, tokens, api_requests, api_errors, error_rate,
+       validations, validation_failures, validation_failure_rate
+FROM (SELECT ${ctx.d.timeBucket('day', 'ts')} AS k,
        round(coalesce(sum(CASE WHEN event_name = 'api_request' THEN cost_usd END), 0), 6) AS cost_usd,
        coalesce(sum(CASE WHEN event_name = 'api_request'
          THEN input_tokens + output_tokens + cache_read_tokens + cache_creation_tokens END), 0) AS tokens,
@@ -26,8 +29,9 @@ export const TREND_TEMPLATES: QueryTemplate[] = [
        ${count('validation_kind IS NOT NULL AND success = false')} AS validation_failures,
        round(CAST(${count('validation_kind IS NOT NULL AND success = false')} AS DOUBLE)
          / nullif(${count('validation_kind IS NOT NULL')}, 0), 4) AS validation_failure_rate
-FROM ${validationEvents(ctx)} AS v
-GROUP BY 1 ORDER BY day`,
+FROM events WHERE ${ctx.where()}
+  GROUP BY 1) AS b
+ORDER BY k`,
   },
   {
     name: 'active-members',
@@ -37,10 +41,10 @@ GROUP BY 1 ORDER BY day`,
     source: 'all events',
     sql: (ctx) => {
       const unit = ctx.option('bucket') === 'week' ? 'week' : 'day';
-      return `SELECT ${ctx.d.formatTime(ctx.d.timeBucket(unit, 'ts'), '%Y-%m-%d')} AS period,
-       count(DISTINCT member) AS active_members, count(DISTINCT session_id) AS sessions
-FROM events WHERE ${ctx.where()}
-GROUP BY 1 ORDER BY period`;
+      return `SELECT ${ctx.d.formatTime('k', '%Y-%m-%d')} AS period, active_members, sessions
+FROM (SELECT ${ctx.d.timeBucket(unit, 'ts')} AS k, count(DISTINCT member) AS active_members,
+  count(DISTINCT session_id) AS sessions FROM events WHERE ${ctx.where()} GROUP BY 1) AS b
+ORDER BY k`;
     },
   },
   {

@@ -23,6 +23,7 @@ import {
   type DuckDBConnection,
 } from '@duckdb/node-api';
 import type { RowBatch, SessionContextRow } from '../../model/records.js';
+import { DEFAULT_VALIDATION_PATTERNS } from '../../pipeline/enrich/validation-patterns.js';
 import type { Dialect } from '../dialect.js';
 import { TABLES, type Columns } from '../schema.js';
 import {
@@ -108,6 +109,17 @@ export class DuckdbStore implements Store {
     }
     for (const sql of [...duckdbMigrations(existing), ...duckdbViews(), ...stagingDdl()])
       await this.writer.run(sql);
+    // Rows written before validation_kind existed: classify them once, with the default patterns.
+    if (existing.has('events') && !existing.get('events')?.has('validation_kind')) {
+      const kinds = Object.entries(DEFAULT_VALIDATION_PATTERNS);
+      const cases = kinds
+        .map(([kind], i) => `WHEN regexp_matches(command, $${i + 1}) THEN '${kind}'`)
+        .join(' ');
+      await this.writer.run(
+        `UPDATE events SET validation_kind = CASE ${cases} END WHERE event_name = 'tool_result' AND command IS NOT NULL`,
+        kinds.map(([, pattern]) => pattern),
+      );
+    }
   }
 
   write(batch: RowBatch): Promise<WriteResult> {

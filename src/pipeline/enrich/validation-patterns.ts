@@ -2,7 +2,13 @@
  * The default validation patterns: a Bash tool call is a validation when its command matches one.
  * RE2 syntax (DuckDB and ClickHouse both use RE2): no look-around, no back-references.
  */
-import type { ValidationPatterns } from './query-template.js';
+/** Regular expressions that make a Bash tool call a validation, by kind. */
+export interface ValidationPatterns {
+  test: string;
+  lint: string;
+  typecheck: string;
+  build: string;
+}
 
 export const DEFAULT_VALIDATION_PATTERNS: ValidationPatterns = {
   test: '\\b(npm (run )?test|npx (vitest|jest|mocha|playwright test)|vitest|jest|pytest|go test|cargo test|mvn test|gradle test|rspec|phpunit|node --test|make test|ctest|dotnet test|bats)\\b',
