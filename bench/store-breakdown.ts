@@ -2,18 +2,18 @@
  * Where a DuckdbStore.write of events spends its time, phase by phase, with the project's own DDL and
  * DuckDB settings: the JS appender calls into the temp staging table (the "appender" rate), closing
  * the appender, the INSERT into the primary-keyed `events` table (plain, as the store's first try;
- * every batch here is new), and COMMIT (DuckDB's WAL write + fsync). The per-row append mirrors
- * appendRow in src/store/duckdb/duckdb-store.ts, which is not exported; keep the two in step.
+ * every batch here is new), and COMMIT (DuckDB's WAL write + fsync). Rows are appended with the
+ * store's own appendRow.
  * Checkpoints are left to the store's policy (idle, age, 1 GB of DuckDB WAL) and are not in these
  * figures.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DuckDBInstance, DuckDBTimestampValue, type DuckDBAppender } from '@duckdb/node-api';
+import { DuckDBInstance } from '@duckdb/node-api';
 import type { EventRow } from '../src/model/records.js';
 import { duckdbDdl, stagingDdl } from '../src/store/duckdb/duckdb-schema.js';
-import { WAL_AUTOCHECKPOINT } from '../src/store/duckdb/duckdb-store.js';
+import { appendRow, WAL_AUTOCHECKPOINT } from '../src/store/duckdb/duckdb-store.js';
 import { TABLES } from '../src/store/schema.js';
 import { nowMs, round } from './stats.js';
 
@@ -32,38 +32,6 @@ export interface StoreBreakdown {
   /** Rows per second of the JS appender calls alone (what "the appender rate" usually means). */
   appenderRowsPerSec: number;
   totalRowsPerSec: number;
-}
-
-function appendRow(appender: DuckDBAppender, row: EventRow): void {
-  for (const col of TABLES.events) {
-    const v = row[col.name] as unknown;
-    if (v === null || v === undefined) {
-      appender.appendNull();
-      continue;
-    }
-    switch (col.type) {
-      case 'string':
-      case 'json':
-        appender.appendVarchar(v as string);
-        break;
-      case 'int':
-        if (((v as number) | 0) === v) appender.appendInteger(v as number);
-        else appender.appendBigInt(BigInt(v as number));
-        break;
-      case 'double':
-        appender.appendDouble(v as number);
-        break;
-      case 'bool':
-        appender.appendBoolean(v as boolean);
-        break;
-      case 'timestamp':
-        appender.appendTimestamp(new DuckDBTimestampValue(BigInt(v as number)));
-        break;
-      default:
-        col.type satisfies never;
-    }
-  }
-  appender.endRow();
 }
 
 export async function measureStoreBreakdown(
@@ -89,7 +57,7 @@ export async function measureStoreBreakdown(
       await conn.run('DELETE FROM stage_events');
       const appender = await conn.createAppender('stage_events', 'main', 'temp');
       const t1 = nowMs();
-      for (const row of batch) appendRow(appender, row);
+      for (const row of batch) appendRow(appender, TABLES.events, row);
       const t2 = nowMs();
       appender.closeSync();
       const t3 = nowMs();

@@ -2,33 +2,13 @@
  * Every query template on a fixed data set (test/fixtures/team-dataset.ts), against every store, with
  * expected rows computed by hand from the data set, not copied from output.
  */
-import { rmSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryParamError } from '../../src/query/query-filters.js';
 import { QueryService } from '../../src/query/query-service.js';
 import { TEMPLATES } from '../../src/query/templates/index.js';
-import { DuckdbStore } from '../../src/store/duckdb/duckdb-store.js';
 import type { Store } from '../../src/store/store.js';
 import { TEAM_EVENTS } from '../fixtures/team-dataset.js';
-import { tempDir } from '../support/collector-fixture.js';
-
-interface StoreCase {
-  name: string;
-  open(): Promise<{ store: Store; cleanup(): void }>;
-}
-
-const STORES: StoreCase[] = [
-  {
-    name: 'duckdb',
-    async open() {
-      const dir = tempDir('templates-');
-      const store = new DuckdbStore({ file: path.join(dir, 'team.duckdb') });
-      await store.start();
-      return { store, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-    },
-  },
-];
+import { STORES } from '../support/stores.js';
 
 /** "Now" for relative ranges: the day after the last event. */
 const NOW = new Date('2026-11-11T00:00:00Z');

@@ -9,23 +9,7 @@ import { DuckdbStore } from '../../src/store/duckdb/duckdb-store.js';
 import { QueryError, type Store } from '../../src/store/store.js';
 import { eventRow, metricRow, spanRow } from '../fixtures/rows.js';
 import { tempDir } from '../support/collector-fixture.js';
-
-interface StoreCase {
-  name: string;
-  open(): Promise<{ store: Store; cleanup(): void }>;
-}
-
-const STORES: StoreCase[] = [
-  {
-    name: 'duckdb',
-    async open() {
-      const dir = tempDir('store-contract-');
-      const store = new DuckdbStore({ file: path.join(dir, 'test.duckdb') });
-      await store.start();
-      return { store, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-    },
-  },
-];
+import { STORES } from '../support/stores.js';
 
 describe.each(STORES)('store contract: $name', ({ open }) => {
   let store: Store;

@@ -1,0 +1,23 @@
+/** Every store the contract suites run against: a new store is one entry here. */
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { DuckdbStore } from '../../src/store/duckdb/duckdb-store.js';
+import type { Store } from '../../src/store/store.js';
+import { tempDir } from './collector-fixture.js';
+
+export interface StoreCase {
+  name: string;
+  open(): Promise<{ store: Store; cleanup(): void }>;
+}
+
+export const STORES: StoreCase[] = [
+  {
+    name: 'duckdb',
+    async open() {
+      const dir = tempDir('store-');
+      const store = new DuckdbStore({ file: path.join(dir, 'store.duckdb') });
+      await store.start();
+      return { store, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+    },
+  },
+];
