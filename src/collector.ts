@@ -29,7 +29,7 @@ import { registerContextApi } from './web/context-api.js';
 import { compileAttribution } from './pipeline/enrich/enrich-attribution.js';
 import { redactionSettings } from './pipeline/redact/redaction-key.js';
 import { MemberRegistry } from './members/member-registry.js';
-import { IngestAuth, isLoopback } from './ingest/ingest-auth.js';
+import { checkReader, IngestAuth, isLoopback } from './ingest/ingest-auth.js';
 import { QueryService } from './query/query-service.js';
 
 export interface Collector {
@@ -114,6 +114,14 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
     ...cfg.limits,
     auth,
     retryAfterSeconds: cfg.retryAfterSeconds,
+  });
+  // The read API (SQL, templates, sessions, reports) needs a reader token whenever ingest needs tokens.
+  const READ_PATHS = ['/api/sql', '/api/queries', '/api/sessions', '/api/reports'];
+  app.addHook('onRequest', async (req, reply) => {
+    if (!READ_PATHS.some((p) => req.url === p || req.url.startsWith(`${p}/`) || req.url.startsWith(`${p}?`)))
+      return;
+    const r = checkReader(auth, members, req.headers.authorization);
+    if (!r.ok) return reply.code(r.status).send({ error: r.message });
   });
   registerSqlApi(app, store, cfg.sql.maxRows);
   registerQueryApi(app, new QueryService(store));

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { QueryService, type TemplateInfo } from '../query/query-service.js';
 import { monthlyReport, type MonthlyReport } from '../query/reports/monthly-report.js';
 import type { SessionTrace } from '../query/session-trace.js';
-import { DB_FILE, DISCOVERY_FILE } from '../config/data-dir.js';
+import { ADMIN_TOKEN_FILE, DB_FILE, DISCOVERY_FILE } from '../config/data-dir.js';
 import { QueryError, type CellValue, type QueryResult } from '../store/store.js';
 import { QueryParamError } from '../query/query-filters.js';
 import { CliError } from './cli-error.js';
@@ -17,6 +17,8 @@ import { CliError } from './cli-error.js';
 export interface BackendOptions {
   server?: string;
   dataDir: string;
+  /** A reader token (reviewer, coordinator or admin), needed when the collector listens beyond loopback. */
+  token?: string;
 }
 
 export type Params = Record<string, string>;
@@ -45,12 +47,16 @@ export function runningCollector(dataDir: string): string | null {
   }
 }
 
-function httpBackend(server: string): Backend {
+function httpBackend(server: string, token: string | undefined): Backend {
   const base = server.replace(/\/+$/, '');
-  async function call<T>(pathname: string, init?: RequestInit): Promise<T> {
+  async function call<T>(pathname: string, init: RequestInit = {}): Promise<T> {
     let res: Response;
     try {
-      res = await fetch(`${base}${pathname}`, init);
+      const headers = {
+        ...(init.headers as Record<string, string> | undefined),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      };
+      res = await fetch(`${base}${pathname}`, { ...init, headers });
     } catch (err) {
       const cause = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
       throw new CliError(
@@ -122,9 +128,17 @@ async function localBackend(dataDir: string): Promise<Backend> {
   };
 }
 
+/** The token to read with: given, else UNSILO_TOKEN, else the admin token when this is the collector's machine. */
+function readerToken(opts: BackendOptions): string | undefined {
+  if (opts.token) return opts.token;
+  if (process.env.UNSILO_TOKEN) return process.env.UNSILO_TOKEN;
+  const admin = path.join(opts.dataDir, ADMIN_TOKEN_FILE);
+  return existsSync(admin) ? readFileSync(admin, 'utf8').trim() : undefined;
+}
+
 export async function openBackend(opts: BackendOptions): Promise<Backend> {
-  if (opts.server) return httpBackend(opts.server);
+  if (opts.server) return httpBackend(opts.server, readerToken(opts));
   const url = runningCollector(opts.dataDir);
-  if (url) return httpBackend(url);
+  if (url) return httpBackend(url, readerToken(opts));
   return localBackend(opts.dataDir);
 }

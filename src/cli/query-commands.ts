@@ -23,17 +23,22 @@ export const wholeNumber =
 interface AccessFlags {
   server?: string;
   dataDir: string;
+  token?: string;
 }
 
 /** --server and --data-dir, shared by every command that reads data. */
 function withAccess(cmd: Command): Command {
   return cmd
     .option('--server <url>', 'ask a running collector, e.g. http://127.0.0.1:4318')
-    .option('--data-dir <dir>', 'data directory: its running collector, else its DuckDB file', './data');
+    .option('--data-dir <dir>', 'data directory: its running collector, else its DuckDB file', './data')
+    .option(
+      '--token <token>',
+      'reader token (reviewer, coordinator or admin; env UNSILO_TOKEN) for a collector beyond loopback',
+    );
 }
 
 async function withBackend<T>(flags: AccessFlags, f: (b: Backend) => Promise<T>): Promise<T> {
-  const backend = await openBackend({ server: flags.server, dataDir: flags.dataDir });
+  const backend = await openBackend({ server: flags.server, dataDir: flags.dataDir, token: flags.token });
   try {
     return await f(backend);
   } finally {

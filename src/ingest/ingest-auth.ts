@@ -48,6 +48,41 @@ export class IngestAuth {
   }
 }
 
+/** Roles that may read the data (the HTTP API, reports, SQL); authors only send. */
+const READERS = new Set(['reviewer', 'coordinator', 'admin']);
+
+export type ReadResult = { ok: true } | { ok: false; status: 401 | 403; message: string };
+
+/**
+ * Who may read: when tokens are required (the collector listens beyond loopback), reading needs a
+ * reviewer's, coordinator's or the admin token; an author's token only sends data.
+ */
+export function checkReader(
+  auth: IngestAuth,
+  registry: MemberRegistry,
+  authorization: string | string[] | undefined,
+): ReadResult {
+  if (!auth.required) return { ok: true };
+  const token = bearerToken(authorization);
+  const member = token === null ? null : registry.authenticate(token);
+  if (!member) {
+    return {
+      ok: false,
+      status: 401,
+      message:
+        'reading needs a reviewer, coordinator or admin token: pass --token T (or UNSILO_TOKEN), or send Authorization: Bearer <token>',
+    };
+  }
+  if (!READERS.has(member.role)) {
+    return {
+      ok: false,
+      status: 403,
+      message: `${member.name} is an ${member.role}: that token sends data but cannot read it; a coordinator can give a reader token (\`unsilo members add <name> --role reviewer\`)`,
+    };
+  }
+  return { ok: true };
+}
+
 /** Loopback addresses, where a token is not required by default. */
 export const isLoopback = (host: string): boolean =>
   host === 'localhost' || host === '::1' || host.startsWith('127.');

@@ -237,6 +237,50 @@ describe('members and ingest tokens', () => {
     expect(readFileSync(path.join(c.dataDir, DB_FILE)).includes(token)).toBe(false);
   });
 
+  it('lets reviewers, coordinators and the admin read, not authors, and never anyone without a token', async () => {
+    const author = String(
+      (await api('POST', '/api/members', admin, { name: 'reader-author', role: 'author' })).body.token,
+    );
+    const reviewer = String(
+      (await api('POST', '/api/members', admin, { name: 'reader-rev', role: 'reviewer' })).body.token,
+    );
+    expect((await api('GET', '/api/queries/cost-by-member', null)).status).toBe(401);
+    const denied = await api('GET', '/api/queries/cost-by-member', author);
+    expect(denied.status).toBe(403);
+    expect(denied.body.error).toMatch(/sends data but cannot read it/);
+    expect((await api('GET', '/api/queries/cost-by-member', reviewer)).status).toBe(200);
+    expect((await api('GET', '/api/sessions', admin)).status).toBe(200);
+    expect((await api('POST', '/api/sql', author, { sql: 'SELECT 1' })).status).toBe(403);
+    expect((await api('POST', '/api/sql', reviewer, { sql: 'SELECT count(*) FROM events' })).status).toBe(
+      200,
+    );
+    const cli = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+      try {
+        const r = await run(process.execPath, [
+          BIN,
+          ...args,
+          '--server',
+          c.httpUrl,
+          '--data-dir',
+          '/nonexistent',
+        ]);
+        return { code: 0, ...r };
+      } catch (err) {
+        return err as { code: number; stdout: string; stderr: string };
+      }
+    };
+    const noToken = await cli('query', 'cost-by-member');
+    expect(noToken.code).toBe(1);
+    expect(noToken.stderr).toMatch(/reading needs a reviewer, coordinator or admin token/);
+    expect((await cli('query', 'cost-by-member', '--token', reviewer, '--format', 'json')).code).toBe(0);
+  });
+
+  it('reaches no file from SQL', async () => {
+    const r = await api('POST', '/api/sql', admin, { sql: "SELECT * FROM read_csv('/etc/passwd')" });
+    expect(r.status).toBe(400);
+    expect(String(r.body.error)).toMatch(/Permission Error|disabled/);
+  });
+
   it('`unsilo members` adds (JSON for scripts), lists, rotates and revokes through the running collector', async () => {
     const cli = async (...args: string[]): Promise<string> =>
       (await run(process.execPath, [BIN, 'members', ...args, '--data-dir', c.dataDir])).stdout;

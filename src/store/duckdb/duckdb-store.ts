@@ -91,7 +91,11 @@ export class DuckdbStore implements Store {
     if (!this.cfg.readOnly) await mkdir(path.dirname(this.cfg.file), { recursive: true });
     this.instance = await DuckDBInstance.create(
       this.cfg.file,
-      this.cfg.readOnly ? { access_mode: 'READ_ONLY' } : { wal_autocheckpoint: WAL_AUTOCHECKPOINT },
+      // No file or network access from SQL (read_csv('/etc/passwd'), COPY … TO, ATTACH): the store
+      // only ever touches its own file, and `unsilo sql` must not reach anything else.
+      this.cfg.readOnly
+        ? { access_mode: 'READ_ONLY', enable_external_access: 'false' }
+        : { wal_autocheckpoint: WAL_AUTOCHECKPOINT, enable_external_access: 'false' },
     );
     for (let i = 0; i < READERS; i++)
       this.readers.push({ conn: await this.instance.connect(), queue: Promise.resolve() });
