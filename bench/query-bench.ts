@@ -39,7 +39,7 @@ function generateSql(n: number): string {
   return `INSERT INTO events (key, ts, member, event_name, session_id, prompt_id, event_sequence, user_id,
     app_version, terminal_type, model, query_source, tool_name, tool_use_id, request_id, success, decision,
     source, duration_ms, input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens, cost_usd,
-    error, error_type, status_code, attempt, prompt_length, command, validation_kind, repo, branch, feature, chapter,
+    error, error_type, status_code, attempt, prompt_length, command, validation_kind, repo, git_branch, feature, chapter,
     scope_name, attributes, resource)
   SELECT 'k' || i, TIMESTAMP '${END.toISOString().slice(0, 19).replace('T', ' ')}' - INTERVAL 90 DAY
       + to_microseconds(CAST(i * (90 * 86400 * 1000000.0 / ${n}) AS BIGINT)),

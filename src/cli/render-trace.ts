@@ -24,7 +24,8 @@ export function renderTrace(trace: SessionTrace): string {
       (trace.app_version ? ` · Claude Code ${trace.app_version}` : ''),
   ];
   const ctx = [
-    trace.branch && `branch ${trace.branch}`,
+    trace.git_branch && `branch ${trace.git_branch}`,
+    trace.repo && `repo ${trace.repo}`,
     trace.feature && `feature ${trace.feature}`,
     trace.chapter && `chapter ${trace.chapter}`,
   ];

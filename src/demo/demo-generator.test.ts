@@ -462,7 +462,9 @@ describe('generateDemo', () => {
     expect(rows.metrics.length).toBe(points.length);
     expect(new Set(rows.events.map((e) => e.key)).size).toBe(rows.events.length);
     expect(new Set(rows.metrics.map((m) => m.key)).size).toBe(rows.metrics.length);
-    expect(rows.events.every((e) => e.member !== null && e.branch !== null && e.repo === 'book')).toBe(true);
+    expect(rows.events.every((e) => e.member !== null && e.git_branch !== null && e.repo === 'book')).toBe(
+      true,
+    );
     expect(new Set(rows.events.map((e) => e.feature))).toEqual(new Set(['017', '018', '021', '024', null]));
     expect(rows.events.filter((e) => e.chapter !== null).length).toBeGreaterThan(rows.events.length / 2);
     const bash = rows.events.filter((e) => e.event_name === 'tool_result' && e.tool_name === 'Bash');

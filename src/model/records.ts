@@ -40,7 +40,7 @@ export interface EventRow {
   /** The shell command of a Bash tool call (needs OTEL_LOG_TOOL_DETAILS=1). */
   command: string | null;
   repo: string | null;
-  branch: string | null;
+  git_branch: string | null;
   /** Derived by the enrich stage: explicit attributes, else patterns on the branch name. */
   feature: string | null;
   chapter: string | null;

@@ -49,7 +49,8 @@ export interface SessionTrace {
   app_version: string | null;
   feature: string | null;
   chapter: string | null;
-  branch: string | null;
+  git_branch: string | null;
+  repo: string | null;
   totals: TraceTotals;
   prompts: TracePrompt[];
 }
@@ -188,7 +189,8 @@ export function buildTrace(sessionId: string, result: QueryResult): SessionTrace
     app_version: pick('app_version'),
     feature: pick('feature'),
     chapter: pick('chapter'),
-    branch: pick('branch'),
+    git_branch: pick('git_branch'),
+    repo: pick('repo'),
     totals: round6(totals),
     prompts: prompts.map((p) => ({ ...p, totals: round6(p.totals) })),
   };

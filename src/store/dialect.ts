@@ -20,6 +20,8 @@ export interface Dialect {
   regexMatch(expr: string, pattern: string): string;
   /** Whether text `expr` starts with text `prefix` (an SQL expression). */
   startsWith(expr: string, prefix: string): string;
+  /** The value of `expr` at the largest `by` in the group. */
+  lastValue(expr: string, by: string): string;
   /** Any value of `expr` in the group. */
   anyValue(expr: string): string;
   /** Milliseconds from timestamp `from` to timestamp `to`. */

@@ -59,7 +59,7 @@ export const EVENT_COLUMNS: Columns<EventRow> = [
     doc: 'shell command of a Bash tool call (tool_parameters; needs OTEL_LOG_TOOL_DETAILS=1)',
   },
   { name: 'repo', type: 'string', doc: 'repository: vcs.repository.name or a repo attribute' },
-  { name: 'branch', type: 'string', doc: 'git branch: vcs.ref.head.name or a branch attribute' },
+  { name: 'git_branch', type: 'string', doc: 'git branch: vcs.ref.head.name or a branch attribute' },
   {
     name: 'feature',
     type: 'string',

@@ -14,15 +14,15 @@ describe('enrichAttribution with the default patterns', () => {
     ['main', null, null],
     [null, null, null],
   ] as const)('branch %j → feature %j, chapter %j', (branch, feature, chapter) => {
-    const [row] = enrichAttribution([eventRow({ branch })], defaults);
+    const [row] = enrichAttribution([eventRow({ git_branch: branch })], defaults);
     expect([row?.feature, row?.chapter]).toEqual([feature, chapter]);
   });
 
   it('prefers explicit feature and chapter attributes (record, then resource) over the branch', () => {
     const [fromRecord, fromResource] = enrichAttribution(
       [
-        eventRow({ branch: '017-x', attributes: JSON.stringify({ feature: 'billing', chapter: 9 }) }),
-        eventRow({ branch: 'ch02', resource: JSON.stringify({ chapter: '11' }) }),
+        eventRow({ git_branch: '017-x', attributes: JSON.stringify({ feature: 'billing', chapter: 9 }) }),
+        eventRow({ git_branch: 'ch02', resource: JSON.stringify({ chapter: '11' }) }),
       ],
       defaults,
     );
@@ -32,7 +32,7 @@ describe('enrichAttribution with the default patterns', () => {
 
   it('uses configured patterns', () => {
     const custom = compileAttribution({ featurePattern: '^feat-(\\w+)', chapterPattern: 'part(\\d)' });
-    const [row] = enrichAttribution([eventRow({ branch: 'feat-export-part4' })], custom);
+    const [row] = enrichAttribution([eventRow({ git_branch: 'feat-export-part4' })], custom);
     expect([row?.feature, row?.chapter]).toEqual(['export', '4']);
   });
 });

@@ -68,12 +68,12 @@ export function enrichAttribution(rows: EventRow[], attribution: Attribution): E
     row.feature =
       valueOf(attrs, 'feature') ??
       valueOf(resource, 'feature') ??
-      capture(attribution.featurePattern, row.branch);
+      capture(attribution.featurePattern, row.git_branch);
     if (row.event_name === 'tool_result') row.validation_kind = validationKindOf(attribution, row.command);
     row.chapter = normalizeChapter(
       valueOf(attrs, 'chapter') ??
         valueOf(resource, 'chapter') ??
-        capture(attribution.chapterPattern, row.branch),
+        capture(attribution.chapterPattern, row.git_branch),
     );
   }
   return rows;

@@ -93,7 +93,7 @@ export function normalizeEvents(batch: DecodedLogs, tokenMember: string | null):
             toStr(resource['vcs.repository.name']) ??
             toStr(a['repo']) ??
             toStr(resource['repo']),
-          branch: branchOf(a, resource),
+          git_branch: branchOf(a, resource),
           feature: null,
           chapter: null,
           validation_kind: null,

@@ -21,7 +21,7 @@ export const SESSION_TEMPLATES: QueryTemplate[] = [
   {
     name: 'sessions',
     description:
-      'Sessions, newest first: member, start, end, duration, prompts, API requests, tool calls, failures, cost',
+      'Sessions, newest first: member, start, end, duration, prompts, API requests, tool calls, failures, cost, feature, chapter, branch, repo',
     filters: FILTERS,
     source: 'all events of each session in the range; cost from api_request events',
     sql: (ctx) => `SELECT session_id, ${ctx.d.anyValue('member')} AS member,
@@ -34,7 +34,9 @@ export const SESSION_TEMPLATES: QueryTemplate[] = [
        ${count(failedTool)} AS tool_failures,
        ${count(failedValidation)} AS validation_failures,
        ${count(`event_name = 'api_error'`)} AS api_errors,
-       round(coalesce(sum(CASE WHEN event_name = 'api_request' THEN cost_usd END), 0), 6) AS cost_usd
+       round(coalesce(sum(CASE WHEN event_name = 'api_request' THEN cost_usd END), 0), 6) AS cost_usd,
+       ${ctx.d.lastValue('feature', 'ts')} AS feature, ${ctx.d.lastValue('chapter', 'ts')} AS chapter,
+       ${ctx.d.lastValue('git_branch', 'ts')} AS git_branch, ${ctx.d.lastValue('repo', 'ts')} AS repo
 FROM events
 WHERE session_id IS NOT NULL AND ${ctx.where()}
 GROUP BY session_id ORDER BY min(ts) DESC, session_id`,

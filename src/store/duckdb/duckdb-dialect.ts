@@ -11,6 +11,7 @@ export const duckdbDialect: Dialect = {
   quantile: (expr: string, q: number) => `quantile_cont(${expr}, ${q})`,
   regexMatch: (expr: string, pattern: string) => `regexp_matches(${expr}, ${pattern})`,
   startsWith: (expr: string, prefix: string) => `starts_with(${expr}, ${prefix})`,
+  lastValue: (expr: string, by: string) => `arg_max(${expr}, ${by})`,
   anyValue: (expr: string) => `any_value(${expr})`,
   msBetween: (from: string, to: string) => `date_diff('millisecond', ${from}, ${to})`,
   toTimestamp: (expr: string) => `CAST(${expr} AS TIMESTAMP)`,

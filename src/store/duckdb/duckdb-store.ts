@@ -113,6 +113,10 @@ export class DuckdbStore implements Store {
     }
     for (const sql of [...duckdbMigrations(existing), ...duckdbViews(), ...stagingDdl()])
       await this.writer.run(sql);
+    // Before 0.1's git_branch column the branch lived in `branch`: carry it over once.
+    if (existing.get('events')?.has('branch') && !existing.get('events')?.has('git_branch')) {
+      await this.writer.run('UPDATE events SET git_branch = branch');
+    }
     // Rows written before validation_kind existed: classify them once, with the default patterns.
     if (existing.has('events') && !existing.get('events')?.has('validation_kind')) {
       const kinds = Object.entries(DEFAULT_VALIDATION_PATTERNS);
@@ -375,7 +379,7 @@ function toCell(v: unknown): CellValue {
  */
 function applyContextSql(targets: string): string {
   return `UPDATE events SET
-    branch = coalesce(x.branch, events.branch),
+    git_branch = coalesce(x.branch, events.git_branch),
     repo = coalesce(x.repo, events.repo),
     feature = coalesce(json_extract_string(events.attributes, '$.feature'), json_extract_string(events.resource, '$.feature'), x.feature, events.feature),
     chapter = coalesce(json_extract_string(events.attributes, '$.chapter'), json_extract_string(events.resource, '$.chapter'), x.chapter, events.chapter)
