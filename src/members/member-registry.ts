@@ -5,6 +5,7 @@
  * owner, and is created at the first start.
  */
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { sqlTime } from '../store/dialect.js';
 import type { Store } from '../store/store.js';
 import { hashToken, newToken, sameHash } from './member-tokens.js';
 
@@ -33,8 +34,6 @@ export class MemberError extends Error {
 }
 export class UnknownMemberError extends MemberError {}
 
-/** UTC time as both engines cast it to a timestamp. */
-const sqlTime = (t: Date): string => t.toISOString().replace('T', ' ').replace('Z', '');
 const now = (): string => sqlTime(new Date());
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;

@@ -2,7 +2,7 @@
  * What a query template is: a name, which common filters and options it takes, and a function that
  * writes its SQL against the dialect, binding every value as a parameter (never spliced into SQL).
  */
-import type { Dialect, ParamValue } from '../store/dialect.js';
+import { sqlTime, type Dialect, type ParamValue } from '../store/dialect.js';
 import type { FilterName, QueryFilters } from './query-filters.js';
 
 export interface OptionSpec {
@@ -51,9 +51,6 @@ const COLUMN: Record<FilterName, string> = {
   model: 'model',
   event: 'event_name',
 };
-
-/** ISO time without the zone suffix: what both engines cast to a UTC timestamp. */
-const sqlTime = (d: Date): string => d.toISOString().replace('T', ' ').replace('Z', '');
 
 export function buildQuery(
   template: QueryTemplate,

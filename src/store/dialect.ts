@@ -6,6 +6,9 @@ export type TimeUnit = 'hour' | 'day' | 'week' | 'month';
 
 export type ParamValue = string | number | boolean | null;
 
+/** A UTC time as a text parameter both engines cast to a timestamp (`Dialect.toTimestamp`). */
+export const sqlTime = (t: Date): string => t.toISOString().replace('T', ' ').replace('Z', '');
+
 export interface Dialect {
   readonly name: 'duckdb' | 'clickhouse';
   /** The start of the `unit` containing timestamp expression `expr` (UTC), as a timestamp. */

@@ -3,19 +3,12 @@
  * its cost and tokens, so sums are exact and traceable to request ids. Metrics count the same calls
  * again and are never added in. Costs are rounded to micro-dollars.
  */
-import type { FilterName } from '../query-filters.js';
+import { FILTER_NAMES, type FilterName } from '../query-filters.js';
 import type { TimeUnit } from '../../store/dialect.js';
 import type { QueryTemplate, TemplateContext } from '../query-template.js';
 
-const COST_FILTERS: readonly FilterName[] = [
-  'since',
-  'until',
-  'member',
-  'session',
-  'feature',
-  'chapter',
-  'model',
-];
+/** Every common filter but --event: these templates read api_request events only. */
+const COST_FILTERS: readonly FilterName[] = FILTER_NAMES.filter((f) => f !== 'event');
 export const COST_SOURCE = 'api_request events (cost_usd and the four token columns)';
 
 const totals = `round(sum(cost_usd), 6) AS cost_usd, count(*) AS api_requests,
