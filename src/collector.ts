@@ -123,7 +123,7 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
     const r = checkReader(auth, members, req.headers.authorization);
     if (!r.ok) return reply.code(r.status).send({ error: r.message });
   });
-  registerSqlApi(app, store, cfg.sql.maxRows);
+  registerSqlApi(app, store, cfg.sql.maxRows, cfg.sql.timeoutMs);
   registerQueryApi(app, new QueryService(store));
   registerMembersApi(app, members);
   registerDoctorApi(app, store, auth);

@@ -112,6 +112,8 @@ export const ServeConfig = z.object({
     .object({
       /** Most rows POST /api/sql returns. */
       maxRows: z.number().int().positive().default(10_000),
+      /** Longest a POST /api/sql query may run, in ms. */
+      timeoutMs: z.number().int().positive().default(30_000),
     })
     .prefault({}),
 });

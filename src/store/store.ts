@@ -29,6 +29,8 @@ export interface QueryOptions {
   readOnly?: boolean;
   /** At most this many rows are returned (the rest are not read). */
   maxRows?: number;
+  /** Stop the query after this long (a QueryError saying so). */
+  timeoutMs?: number;
 }
 
 export class QueryError extends Error {

@@ -1,6 +1,7 @@
 /**
  * POST /api/sql {sql, params?, maxRows?} → {columns, rows, truncated}: read-only SQL against the store
- * (one SELECT/WITH/EXPLAIN statement; anything else is refused with 400 and the reason).
+ * (one SELECT/WITH/EXPLAIN statement; anything else is refused with 400 and the reason), stopped
+ * after `sql.timeoutMs`.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -12,7 +13,7 @@ const SqlRequest = z.object({
   maxRows: z.number().int().positive().optional(),
 });
 
-export function registerSqlApi(app: FastifyInstance, store: Store, maxRows: number): void {
+export function registerSqlApi(app: FastifyInstance, store: Store, maxRows: number, timeoutMs: number): void {
   app.post('/api/sql', async (req, reply) => {
     const parsed = SqlRequest.safeParse(req.body);
     if (!parsed.success) {
@@ -25,6 +26,7 @@ export function registerSqlApi(app: FastifyInstance, store: Store, maxRows: numb
       const result = await store.query(parsed.data.sql, parsed.data.params, {
         readOnly: true,
         maxRows: limit + 1,
+        timeoutMs,
       });
       const truncated = result.rows.length > limit;
       return {

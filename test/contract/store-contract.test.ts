@@ -72,6 +72,12 @@ describe.each(STORES)('store contract: $name', ({ open }) => {
       QueryError,
     );
     await expect(store.query('SELEC nonsense', [], { readOnly: true })).rejects.toBeInstanceOf(QueryError);
+    await expect(
+      store.query('SELECT sum(a.range * b.range) FROM range(100000) a, range(100000) b', [], {
+        readOnly: true,
+        timeoutMs: 200,
+      }),
+    ).rejects.toThrow(/stopped after 200 ms/);
     const limited = await store.query('SELECT * FROM range(100)', [], { readOnly: true, maxRows: 7 });
     expect(limited.rows).toHaveLength(7);
     expect(await count('SELECT count(*) FROM events')).toBeGreaterThan(0);

@@ -136,7 +136,7 @@ describe('members and ingest tokens', () => {
   };
 
   beforeAll(async () => {
-    c = await startTestCollector({ auth: { requireToken: 'always' } });
+    c = await startTestCollector({ auth: { requireToken: 'always' }, sql: { timeoutMs: 1500 } });
     admin = readFileSync(path.join(c.dataDir, ADMIN_TOKEN_FILE), 'utf8').trim();
   });
   afterAll(async () => {
@@ -273,6 +273,14 @@ describe('members and ingest tokens', () => {
     expect(noToken.code).toBe(1);
     expect(noToken.stderr).toMatch(/reading needs a reviewer, coordinator or admin token/);
     expect((await cli('query', 'cost-by-member', '--token', reviewer, '--format', 'json')).code).toBe(0);
+  });
+
+  it('stops a runaway SQL query at the configured limit', async () => {
+    const r = await api('POST', '/api/sql', admin, {
+      sql: 'SELECT sum(a.range * b.range) FROM range(1000000) a, range(1000000) b',
+    });
+    expect(r.status).toBe(400);
+    expect(String(r.body.error)).toMatch(/stopped after 1500 ms \(sql\.timeoutMs\)/);
   });
 
   it('reaches no file from SQL', async () => {

@@ -292,6 +292,14 @@ export class DuckdbStore implements Store {
     params: CellValue[],
     opts: QueryOptions,
   ): Promise<QueryResult> {
+    let timedOut = false;
+    const timer =
+      opts.timeoutMs === undefined
+        ? null
+        : setTimeout(() => {
+            timedOut = true;
+            conn.interrupt();
+          }, opts.timeoutMs);
     let reader;
     try {
       const statements = await conn.extractStatements(sql);
@@ -307,7 +315,13 @@ export class DuckdbStore implements Store {
       reader = await prepared.streamAndReadUntil(opts.maxRows ?? Number.MAX_SAFE_INTEGER);
     } catch (err) {
       if (err instanceof QueryError) throw err;
+      if (timedOut)
+        throw new QueryError(
+          `the query was stopped after ${opts.timeoutMs} ms (sql.timeoutMs); narrow it or raise the limit`,
+        );
       throw new QueryError((err as Error).message);
+    } finally {
+      if (timer) clearTimeout(timer);
     }
     const rows = reader.getRowsJS().map((r) => r.map(toCell));
     return {
