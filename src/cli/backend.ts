@@ -13,6 +13,7 @@ import { ADMIN_TOKEN_FILE, DB_FILE, DISCOVERY_FILE } from '../config/data-dir.js
 import { QueryError, type CellValue, type QueryResult } from '../store/store.js';
 import { QueryParamError } from '../query/query-filters.js';
 import { CliError } from './cli-error.js';
+import { collectorClient } from './collector-client.js';
 
 export interface BackendOptions {
   server?: string;
@@ -48,25 +49,7 @@ export function runningCollector(dataDir: string): string | null {
 }
 
 function httpBackend(server: string, token: string | undefined): Backend {
-  const base = server.replace(/\/+$/, '');
-  async function call<T>(pathname: string, init: RequestInit = {}): Promise<T> {
-    let res: Response;
-    try {
-      const headers = {
-        ...(init.headers as Record<string, string> | undefined),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      };
-      res = await fetch(`${base}${pathname}`, { ...init, headers });
-    } catch (err) {
-      const cause = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
-      throw new CliError(
-        `cannot reach the collector at ${base} (${cause}); start it with \`npx unsilo serve\`, or pass --server URL / --data-dir DIR`,
-      );
-    }
-    const body = (await res.json().catch(() => ({}))) as T & { error?: string };
-    if (!res.ok) throw new CliError(body.error ?? `the collector answered HTTP ${res.status}`);
-    return body;
-  }
+  const { base, call } = collectorClient(server, token);
   const qs = (params: Params): string => {
     const s = new URLSearchParams(
       Object.entries(params).filter(([, v]) => v !== undefined && v !== ''),
@@ -75,16 +58,11 @@ function httpBackend(server: string, token: string | undefined): Backend {
   };
   return {
     where: base,
-    sql: (sql, params = [], maxRows) =>
-      call('/api/sql', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ sql, params, maxRows }),
-      }),
-    list: () => call('/api/queries'),
-    run: (name, params) => call(`/api/queries/${encodeURIComponent(name)}${qs(params)}`),
-    trace: (session) => call(`/api/sessions/${encodeURIComponent(session)}/trace`),
-    monthly: (month) => call(`/api/reports/monthly${qs({ month })}`),
+    sql: (sql, params = [], maxRows) => call('POST', '/api/sql', { sql, params, maxRows }),
+    list: () => call('GET', '/api/queries'),
+    run: (name, params) => call('GET', `/api/queries/${encodeURIComponent(name)}${qs(params)}`),
+    trace: (session) => call('GET', `/api/sessions/${encodeURIComponent(session)}/trace`),
+    monthly: (month) => call('GET', `/api/reports/monthly${qs({ month })}`),
     close: async () => undefined,
   };
 }

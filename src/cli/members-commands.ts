@@ -16,6 +16,7 @@ import {
 } from '../members/member-registry.js';
 import { runningCollector } from './backend.js';
 import { CliError } from './cli-error.js';
+import { collectorClient } from './collector-client.js';
 import { formatResult, FORMATS, type Format } from './format.js';
 
 interface Flags {
@@ -36,27 +37,7 @@ interface Roster {
 }
 
 function httpRoster(server: string, adminToken: string): Roster {
-  const base = server.replace(/\/+$/, '');
-  async function call<T>(method: string, pathname: string, body?: unknown): Promise<T> {
-    let res: Response;
-    try {
-      res = await fetch(`${base}${pathname}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${adminToken}`,
-          ...(body ? { 'content-type': 'application/json' } : {}),
-        },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-    } catch (err) {
-      throw new CliError(
-        `cannot reach the collector at ${base} (${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message})`,
-      );
-    }
-    const json = (await res.json().catch(() => ({}))) as T & { error?: string };
-    if (!res.ok) throw new CliError(json.error ?? `the collector answered HTTP ${res.status}`);
-    return json;
-  }
+  const { base, call } = collectorClient(server, adminToken);
   return {
     url: base,
     add: (name, role, email) => call('POST', '/api/members', { name, role, email }),

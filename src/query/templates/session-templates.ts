@@ -13,7 +13,8 @@ const MIN_FAILURES: OptionSpec = {
   default: 3,
 };
 
-const count = (cond: string): string => `sum(CASE WHEN ${cond} THEN 1 ELSE 0 END)`;
+/** How many rows of the group meet `cond` (plain SQL both engines speak). */
+export const count = (cond: string): string => `sum(CASE WHEN ${cond} THEN 1 ELSE 0 END)`;
 const failedTool = `event_name = 'tool_result' AND success = false`;
 const failedValidation = `validation_kind IS NOT NULL AND success = false`;
 

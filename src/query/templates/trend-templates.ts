@@ -3,9 +3,9 @@
  * api_request + api_error); the validation failure rate is failed validations over validations.
  */
 import type { QueryTemplate } from '../query-template.js';
+import { count } from './session-templates.js';
 
 const FILTERS = ['since', 'until', 'member', 'session', 'feature', 'chapter'] as const;
-const count = (cond: string): string => `sum(CASE WHEN ${cond} THEN 1 ELSE 0 END)`;
 
 export const TREND_TEMPLATES: QueryTemplate[] = [
   {
