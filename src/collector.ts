@@ -31,6 +31,7 @@ import { redactionSettings } from './pipeline/redact/redaction-key.js';
 import { MemberRegistry } from './members/member-registry.js';
 import { checkReader, IngestAuth, isLoopback } from './ingest/ingest-auth.js';
 import { QueryService } from './query/query-service.js';
+import { loadTlsFiles } from './config/tls-files.js';
 
 export interface Collector {
   httpUrl: string;
@@ -52,6 +53,7 @@ export interface CollectorDeps {
 
 export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {}): Promise<Collector> {
   const logger = pino({ level: cfg.logLevel, base: { service: 'unsilo' } });
+  const tls = loadTlsFiles(cfg.tls);
   const metrics = new CollectorMetrics();
   const store = deps.store ?? new DuckdbStore({ file: path.join(cfg.dataDir, DB_FILE) });
   await store.start();
@@ -106,6 +108,7 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
       : new InThreadPipeline(pipelineConfig);
   const ingest = new IngestService(wal, metrics, pipeline);
   const app = Fastify({
+    ...(tls ? { https: tls } : {}),
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
@@ -126,7 +129,7 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
   registerSqlApi(app, store, cfg.sql.maxRows, cfg.sql.timeoutMs);
   registerQueryApi(app, new QueryService(store));
   registerMembersApi(app, members);
-  registerDoctorApi(app, store, auth);
+  registerDoctorApi(app, store, auth, cfg.redaction);
   registerContextApi(app, store, auth, {
     ...compileAttribution(cfg.attribution),
     featurePathPattern: new RegExp(cfg.attribution.featurePathPattern),
@@ -158,11 +161,12 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
     maxMessageBytes: cfg.limits.maxDecompressedBytes,
     retryAfterSeconds: cfg.retryAfterSeconds,
     auth,
+    tls,
   });
   await grpc.start();
 
   const host = cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host === '0.0.0.0' ? '127.0.0.1' : cfg.host;
-  const httpUrl = `http://${host}:${httpPort}`;
+  const httpUrl = `${tls ? 'https' : 'http'}://${host}:${httpPort}`;
   const discovery = path.join(cfg.dataDir, DISCOVERY_FILE);
   // Written whole, then renamed: a reader never sees half a file.
   await writeFile(
@@ -171,7 +175,7 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
   );
   await rename(`${discovery}.tmp`, discovery);
   logger.info(
-    { http: httpUrl, grpcPort: grpc.port, dataDir: path.resolve(cfg.dataDir) },
+    { http: httpUrl, grpcPort: grpc.port, tls: tls !== null, dataDir: path.resolve(cfg.dataDir) },
     'unsilo collector listening',
   );
 

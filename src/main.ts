@@ -31,6 +31,11 @@ program
     'where the DuckDB file and write-ahead log live (default ./data; env UNSILO_DATA_DIR)',
   )
   .option('--config <file>', 'JSON config file (default ./unsilo.config.json if present; env UNSILO_CONFIG)')
+  .option(
+    '--tls-cert <file>',
+    'serve HTTPS and gRPC over TLS with this PEM certificate chain (env UNSILO_TLS_CERT)',
+  )
+  .option('--tls-key <file>', 'the PEM private key of --tls-cert (env UNSILO_TLS_KEY)')
   .addOption(
     new Option('--log-level <level>', 'log level (default info)').choices([
       'fatal',
@@ -49,8 +54,11 @@ program
       dataDir?: string;
       config?: string;
       logLevel?: 'info';
+      tlsCert?: string;
+      tlsKey?: string;
     }) => {
-      const cfg = loadServeConfig(opts);
+      const { tlsCert, tlsKey, ...rest } = opts;
+      const cfg = loadServeConfig({ ...rest, tls: { certFile: tlsCert, keyFile: tlsKey } });
       const { startCollector } = await import('./collector.js');
       const collector = await startCollector(cfg);
       let stopping = false;

@@ -4,6 +4,16 @@
  */
 import { CliError } from './cli-error.js';
 
+/** Node's codes for a certificate the client does not trust (as opposed to a closed port). */
+const TLS_TRUST_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
 export interface CollectorClient {
   /** The server URL without a trailing slash. */
   base: string;
@@ -26,7 +36,13 @@ export function collectorClient(server: string, token: string | undefined): Coll
           body: body === undefined ? undefined : JSON.stringify(body),
         });
       } catch (err) {
-        const cause = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
+        const failure = (err as Error & { cause?: NodeJS.ErrnoException }).cause;
+        const cause = failure?.message ?? (err as Error).message;
+        if (failure?.code !== undefined && TLS_TRUST_CODES.has(failure.code))
+          throw new CliError(
+            `cannot trust the collector's certificate at ${base} (${cause}); if it is self-signed or from a private CA, ` +
+              'run with NODE_EXTRA_CA_CERTS=/path/to/ca.pem (see docs/setup.md, "TLS")',
+          );
         throw new CliError(
           `cannot reach the collector at ${base} (${cause}); start it with \`npx unsilo serve\`, or pass --server URL / --data-dir DIR`,
         );

@@ -3,6 +3,7 @@
  * `unsilo hook <event>` (what Claude Code runs: silent, always exit 0) and `unsilo doctor` (check the
  * whole chain; exit 0 only when every check passes; --json for scripts).
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { claudeVersion, findClaude } from '../setup/claude-binary.js';
@@ -12,7 +13,7 @@ import { SettingsSyntaxError } from '../setup/settings-file.js';
 import { setupPaths, tilde, type SetupPaths } from '../setup/setup-paths.js';
 import { undoAll } from '../setup/setup-state.js';
 import { shellExports } from '../setup/shell-exports.js';
-import { PROTOCOLS, SetupError, type OtlpProtocol } from '../setup/telemetry-vars.js';
+import { checkCaCert, PROTOCOLS, SetupError, type OtlpProtocol } from '../setup/telemetry-vars.js';
 import { CliError } from './cli-error.js';
 import { wholeNumber } from './query-commands.js';
 
@@ -28,6 +29,7 @@ interface SetupFlags {
   logToolDetails?: boolean;
   traces?: boolean;
   debug?: boolean;
+  caCert?: string;
   print?: boolean;
   undo?: boolean;
 }
@@ -99,6 +101,10 @@ async function setup(o: SetupFlags): Promise<string> {
     logToolDetails: o.logToolDetails === true,
     traces: o.traces === true,
     debug: o.debug === true,
+    caCert:
+      o.caCert === undefined
+        ? undefined
+        : checkCaCert(path.resolve(o.caCert), (f) => readFileSync(f, 'utf8')),
     claudeVersion: claude ? await claudeVersion(claude, process.env) : null,
   };
   const plan = planSetup(options, paths);
@@ -134,6 +140,10 @@ export function registerSetupCommands(program: Command): void {
     .option('--log-tool-details', 'also send tool details: commands, file paths (OTEL_LOG_TOOL_DETAILS=1)')
     .option('--traces', 'also send traces (beta; one span tree per turn)')
     .option('--debug', "add the console exporter next to OTLP (telemetry shows on Claude Code's output)")
+    .option(
+      '--ca-cert <file>',
+      "trust this PEM CA certificate for the collector's HTTPS/TLS (self-signed or private CA)",
+    )
     .option('--print', 'show what setup would write, as files and as shell exports; change nothing')
     .option('--undo', 'put back every file as it was before setup')
     .action(async (o: SetupFlags) => {

@@ -108,6 +108,18 @@ export const ServeConfig = z.object({
     .prefault({}),
   /** Secrets redacted before the write-ahead log: extra patterns, per-field rules, allow-list mode. */
   redaction: RedactionConfig.prefault({}),
+  /** HTTPS and gRPC over TLS, when both files are given (PEM); plain HTTP and h2c otherwise. */
+  tls: z
+    .object({
+      /** PEM certificate chain served on both ports (leaf first). */
+      certFile: z.string().min(1).optional(),
+      /** PEM private key of that certificate. */
+      keyFile: z.string().min(1).optional(),
+    })
+    .refine((t) => (t.certFile === undefined) === (t.keyFile === undefined), {
+      message: 'give both tls.certFile and tls.keyFile (--tls-cert and --tls-key), or neither',
+    })
+    .prefault({}),
   sql: z
     .object({
       /** Most rows POST /api/sql returns. */
@@ -131,7 +143,23 @@ const ENV: Record<string, (v: string) => Partial<Record<keyof ServeConfigInput, 
   UNSILO_GRPC_PORT: (v) => ({ grpcPort: Number(v) }),
   UNSILO_DATA_DIR: (v) => ({ dataDir: v }),
   UNSILO_LOG_LEVEL: (v) => ({ logLevel: v }),
+  UNSILO_TLS_CERT: (v) => ({ tls: { certFile: v } }),
+  UNSILO_TLS_KEY: (v) => ({ tls: { keyFile: v } }),
 };
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `b` over `a`, section by section: a flag for one key of a section keeps the file's other keys. */
+function mergeSources(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    if (v === undefined) continue;
+    const prev = out[k];
+    out[k] = isPlainObject(prev) && isPlainObject(v) ? mergeSources(prev, v) : v;
+  }
+  return out;
+}
 
 function readFileConfig(file: string | undefined, required: boolean): Record<string, unknown> {
   if (!file || (!required && !existsSync(file))) return {};
@@ -151,11 +179,11 @@ export function loadServeConfig(
   const file = configFlag ?? env.UNSILO_CONFIG;
   const fromFile = readFileConfig(file ?? 'unsilo.config.json', file !== undefined);
   const fromEnv = Object.entries(ENV).reduce<Record<string, unknown>>(
-    (acc, [name, map]) => (env[name] !== undefined && env[name] !== '' ? { ...acc, ...map(env[name]) } : acc),
+    (acc, [name, map]) =>
+      env[name] !== undefined && env[name] !== '' ? mergeSources(acc, map(env[name])) : acc,
     {},
   );
-  const defined = Object.fromEntries(Object.entries(flagValues).filter(([, v]) => v !== undefined));
-  const parsed = ServeConfig.safeParse({ ...fromFile, ...fromEnv, ...defined });
+  const parsed = ServeConfig.safeParse(mergeSources(mergeSources(fromFile, fromEnv), flagValues));
   if (!parsed.success) {
     const problems = parsed.error.issues
       .map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`)

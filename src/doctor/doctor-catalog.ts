@@ -12,6 +12,7 @@ export const CHECKS = [
   { id: 'endpoint', title: 'OTLP endpoint speaks the protocol' },
   { id: 'hooks', title: 'Session-context hooks' },
   { id: 'round-trip', title: 'Round trip' },
+  { id: 'redaction', title: 'Redaction canary' },
 ] as const;
 export type CheckId = (typeof CHECKS)[number]['id'];
 
@@ -243,6 +244,13 @@ const LIST = [
     'The collector is older than this unsilo',
     'The collector does not know `GET /api/doctor/:id`, so doctor cannot confirm the round trip.',
     'Upgrade the collector to this unsilo version, then run `unsilo doctor` again.',
+  ],
+  [
+    'redaction',
+    'redaction-leak',
+    'A secret would be stored',
+    'The collector ran its redaction canary (a realistic fake secret per detector, in a Bash command, a JSON tool input and a prompt) through its configured rules, and some survived. Configured field rules cannot cause this (a kept field still goes through the detectors): the collector runs detector code that misses a kind of secret, e.g. a modified or outdated build.',
+    'On the collector, run `unsilo redact --test` with its config file: it names each detector whose canary survives and where. Until the collector runs a build that passes, add `drop` (or `redact`) rules in `redaction.fields` for the fields named there, or use `redaction.mode: "allow"`, and restart it.',
   ],
 ] as const satisfies readonly (readonly [CheckId, string, string, string, string])[];
 

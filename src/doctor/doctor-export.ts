@@ -3,6 +3,7 @@
  * (same protocol, URL and headers). It is marked so every report leaves it out: scope `unsilo.doctor`,
  * body and `event.name` `unsilo.doctor`, a random `unsilo.doctor.id`, service `unsilo-doctor`.
  */
+import { grpcRootCerts } from './trust-ca.js';
 import * as grpc from '@grpc/grpc-js';
 import { grpcPath, requestType, statusType } from '../pipeline/decode/otlp-proto.js';
 import type { LogsTarget } from './logs-target.js';
@@ -80,7 +81,10 @@ async function httpExport(target: LogsTarget, req: object): Promise<ExportResult
 
 function grpcExport(target: LogsTarget, req: object): Promise<ExportResult> {
   const url = new URL(target.url);
-  const creds = url.protocol === 'https:' ? grpc.credentials.createSsl() : grpc.credentials.createInsecure();
+  const creds =
+    url.protocol === 'https:'
+      ? grpc.credentials.createSsl(grpcRootCerts())
+      : grpc.credentials.createInsecure();
   const client = new grpc.Client(url.host, creds);
   const md = new grpc.Metadata();
   for (const [k, v] of Object.entries(target.headers)) md.set(k, v);

@@ -11,6 +11,8 @@ import { effectiveEnv } from './effective-env.js';
 import { hooksCheck } from './hooks-check.js';
 import { claudeCheck, settingsCheck, variablesCheck } from './local-checks.js';
 import { logsTarget } from './logs-target.js';
+import { redactionCheck } from './redaction-check.js';
+import { trustCaFile } from './trust-ca.js';
 import { collectorCheck, endpointCheck, roundTripCheck, tokenCheck } from './remote-checks.js';
 
 export interface DoctorReport {
@@ -28,6 +30,7 @@ const RUN: Record<CheckId, (o: DoctorOptions, s: DoctorState) => CheckResult | P
   endpoint: (_o, s) => endpointCheck(s),
   hooks: hooksCheck,
   'round-trip': roundTripCheck,
+  redaction: (_o, s) => redactionCheck(s),
 };
 
 /** The collector's HTTP URL: client.json's, else the HTTP endpoint's base. */
@@ -49,6 +52,10 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
     env: o.env,
     managedDir: o.managedDir,
   });
+  const caFile =
+    effective.vars.OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE?.value ??
+    effective.vars.OTEL_EXPORTER_OTLP_CERTIFICATE?.value;
+  if (caFile) trustCaFile(caFile);
   const t = logsTarget(effective.vars);
   const target = t.ok ? t.target : null;
   const state: DoctorState = {

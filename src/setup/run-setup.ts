@@ -38,6 +38,8 @@ export interface SetupOptions {
   traces: boolean;
   debug: boolean;
   claudeVersion: string | null;
+  /** A PEM CA certificate to trust for the collector (absolute path). */
+  caCert?: string;
 }
 
 export interface PlannedFile {

@@ -25,6 +25,8 @@ export interface TelemetryOptions {
   traces: boolean;
   /** Adds the console exporter next to OTLP. */
   debug: boolean;
+  /** Absolute path of a PEM CA certificate to trust for the collector (self-signed or private CA). */
+  caCert?: string;
 }
 
 /** Every key setup manages: written when wanted, removed when not (so opting out again works). */
@@ -43,6 +45,8 @@ export const MANAGED_KEYS = [
   'OTEL_TRACES_EXPORT_INTERVAL',
   'OTEL_LOG_USER_PROMPTS',
   'OTEL_LOG_TOOL_DETAILS',
+  'OTEL_EXPORTER_OTLP_CERTIFICATE',
+  'NODE_EXTRA_CA_CERTS',
 ] as const;
 export type ManagedKey = (typeof MANAGED_KEYS)[number];
 
@@ -97,7 +101,25 @@ export function telemetryVars(o: TelemetryOptions): Partial<Record<ManagedKey, s
       : {}),
     ...(o.logPrompts ? { OTEL_LOG_USER_PROMPTS: '1' } : {}),
     ...(o.logToolDetails ? { OTEL_LOG_TOOL_DETAILS: '1' } : {}),
+    // The exporter trusts OTEL_EXPORTER_OTLP_CERTIFICATE; the hooks (node) trust NODE_EXTRA_CA_CERTS.
+    ...(o.caCert ? { OTEL_EXPORTER_OTLP_CERTIFICATE: o.caCert, NODE_EXTRA_CA_CERTS: o.caCert } : {}),
   };
+}
+
+/** The --ca-cert file as an absolute path, checked to hold a PEM certificate. */
+export function checkCaCert(file: string, read: (f: string) => string): string {
+  let text: string;
+  try {
+    text = read(file);
+  } catch (err) {
+    throw new SetupError(`--ca-cert: cannot read ${file} (${(err as Error).message})`);
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new SetupError(
+      `--ca-cert: ${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----); ask your coordinator for the CA file`,
+    );
+  }
+  return file;
 }
 
 /** The collector's base URL, checked: http(s), no OTLP path. */

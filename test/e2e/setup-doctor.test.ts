@@ -235,8 +235,12 @@ describe('unsilo doctor', () => {
         'endpoint',
         'hooks',
         'round-trip',
+        'redaction',
       ]);
-      expect(r.checks.at(-1)?.detail).toMatch(/stored as member alice$/);
+      expect(r.checks.find((x) => x.id === 'round-trip')?.detail).toMatch(/stored as member alice$/);
+      expect(r.text).toMatch(
+        /^pass {2}Redaction canary: all \d+ detectors redact their canary with the collector's rules$/m,
+      );
       expect(r.text).toMatch(/^pass {2}Round trip: test event \w+ stored as member alice$/m);
     },
   );

@@ -1,5 +1,6 @@
 /**
- * OTLP/gRPC receiver: LogsService, MetricsService and TraceService Export on one port (h2c).
+ * OTLP/gRPC receiver: LogsService, MetricsService and TraceService Export on one port (h2c, or TLS
+ * when the collector has a certificate).
  * Messages are read as raw bytes and decoded by the same pipeline as HTTP; grpc-js enforces the size
  * limit after decompression. Errors map to INVALID_ARGUMENT, RESOURCE_EXHAUSTED (with a RetryInfo
  * detail, so OTLP clients retry) and UNAVAILABLE.
@@ -10,6 +11,7 @@ import type { CollectorMetrics } from '../../ops/collector-metrics.js';
 import { DecodeError } from '../../pipeline/decode/decode-otlp.js';
 import { grpcPath } from '../../pipeline/decode/otlp-proto.js';
 import { WalFullError, WalRecordTooLargeError, WalUnavailableError } from '../../wal/write-ahead-log.js';
+import type { TlsFiles } from '../../config/tls-files.js';
 import type { IngestAuth } from '../ingest-auth.js';
 import type { IngestService } from '../ingest-service.js';
 import { exportResponse, GrpcCode, statusBody } from '../otlp-status.js';
@@ -23,6 +25,8 @@ export interface OtlpGrpcConfig {
   /** Largest message after decompression, in bytes. */
   maxMessageBytes: number;
   retryAfterSeconds: number;
+  /** Serve gRPC over TLS with this certificate and key; h2c (plaintext) when null. */
+  tls: TlsFiles | null;
 }
 
 const SIGNALS: Signal[] = ['logs', 'metrics', 'traces'];
@@ -65,7 +69,13 @@ export class OtlpGrpcReceiver {
     this.boundPort = await new Promise<number>((resolve, reject) =>
       server.bindAsync(
         `${this.cfg.host}:${this.cfg.port}`,
-        grpc.ServerCredentials.createInsecure(),
+        this.cfg.tls
+          ? grpc.ServerCredentials.createSsl(
+              null,
+              [{ cert_chain: this.cfg.tls.cert, private_key: this.cfg.tls.key }],
+              false,
+            )
+          : grpc.ServerCredentials.createInsecure(),
         (err, port) => (err ? reject(err) : resolve(port)),
       ),
     );
