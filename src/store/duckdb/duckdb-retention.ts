@@ -1,0 +1,274 @@
+/**
+ * Retention and export for the DuckDB store (the StoreRetention contract). Everything that changes
+ * rows runs on the store's writer connection, after the writes queued before it and before the next
+ * (`exclusive`), so a slice is archived and deleted in one transaction that no insert can slip into.
+ *
+ * Archives are written by DuckDB itself (COPY … TO, Parquet): the store's instance may write and read
+ * only under the archive directory (allowed_directories, set before external access is switched off;
+ * see duckdb-store.ts). The file is written under a temporary name, fsynced, renamed into place and
+ * the directory fsynced before the DELETE commits; any failure rolls the DELETE back and removes it.
+ *
+ * Size: DuckDB never vacuums rows deleted from a table with a primary key, and never shrinks its file:
+ * a DELETE alone frees no block. `compact` rebuilds a table (copy the live rows into a new table with
+ * the same columns and key, drop the old one, rename; one transaction) and checkpoints, which frees
+ * the old table's blocks for reuse. The size is measured as DuckDB's used blocks × block size plus its
+ * write-ahead log; a table's bytes are its share of the data blocks it occupies (pragma_storage_info),
+ * so the index and the catalog are spread over the tables in proportion.
+ */
+import { open, rename, rm, mkdir, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { sqlTime } from '../dialect.js';
+import {
+  RETAINED_TABLES,
+  TIME_COLUMNS,
+  zeroCounts,
+  type DayCount,
+  type RetainedTable,
+  type StoreRetention,
+  type StoreUsage,
+  type TableCounts,
+  type TableUsage,
+  type TimeRange,
+  type TimeSlice,
+} from '../store-retention.js';
+import { CONTENT_SQL } from './duckdb-content.js';
+import { columnList } from './duckdb-schema.js';
+
+/** What the retention needs of the store. */
+export interface DuckdbAccess {
+  /** Path of the database file. */
+  file: string;
+  /** Runs `fn` on the writer connection, after every write queued before it; writes wait meanwhile. */
+  exclusive<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T>;
+  /** A new connection for a long read; the caller closes it. */
+  connect(): Promise<DuckDBConnection>;
+}
+
+const tsLiteral = (d: Date): string => `TIMESTAMP '${sqlTime(d)}'`;
+const quote = (s: string): string => `'${s.replaceAll("'", "''")}'`;
+
+function rangeSql(table: RetainedTable, range: TimeRange): string {
+  const col = TIME_COLUMNS[table];
+  const parts = [
+    ...(range.since ? [`${col} >= ${tsLiteral(range.since)}`] : []),
+    ...(range.until ? [`${col} < ${tsLiteral(range.until)}`] : []),
+  ];
+  return parts.length > 0 ? parts.join(' AND ') : 'true';
+}
+
+const fileSize = async (file: string): Promise<number> => {
+  try {
+    return (await stat(file)).size;
+  } catch {
+    return 0;
+  }
+};
+
+/** Flushes a file (or a directory's entries) to disk. */
+async function fsyncPath(p: string): Promise<void> {
+  const handle = await open(p, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function rows<T extends unknown[]>(conn: DuckDBConnection, sql: string): Promise<T[]> {
+  return (await conn.runAndReadAll(sql)).getRowsJS() as T[];
+}
+
+const num = (v: unknown): number => Number(v ?? 0);
+const isoOrNull = (v: unknown): string | null => (v instanceof Date ? v.toISOString() : null);
+
+export class DuckdbRetention implements StoreRetention {
+  constructor(private readonly access: DuckdbAccess) {}
+
+  async usage(): Promise<StoreUsage> {
+    const conn = await this.access.connect();
+    try {
+      const [size] = await rows<[unknown, unknown]>(
+        conn,
+        'SELECT block_size, used_blocks FROM pragma_database_size() WHERE database_name = current_database()',
+      );
+      const blockSize = num(size?.[0]);
+      const wal = await fileSize(`${this.access.file}.wal`);
+      const usedBytes = blockSize * num(size?.[1]) + wal;
+      const stored = new Map(
+        (
+          await rows<[string, unknown]>(
+            conn,
+            `SELECT table_name, estimated_size FROM duckdb_tables()
+             WHERE database_name = current_database() AND schema_name = 'main'`,
+          )
+        ).map(([t, n]) => [t, num(n)]),
+      );
+      const tables: (Omit<TableUsage, 'bytes'> & { blocks: number })[] = [];
+      const days: DayCount[] = [];
+      for (const table of RETAINED_TABLES) {
+        const col = TIME_COLUMNS[table];
+        const [agg] = await rows<[unknown, unknown, unknown]>(
+          conn,
+          `SELECT count(*), min(${col}), max(${col}) FROM ${table}`,
+        );
+        const [blocks] = await rows<[unknown]>(
+          conn,
+          `SELECT count(DISTINCT block_id) FROM pragma_storage_info('${table}') WHERE persistent`,
+        );
+        const live = num(agg?.[0]);
+        tables.push({
+          table,
+          rows: live,
+          storedRows: Math.max(live, stored.get(table) ?? 0),
+          oldest: isoOrNull(agg?.[1]),
+          newest: isoOrNull(agg?.[2]),
+          blocks: num(blocks?.[0]),
+        });
+        for (const [day, n] of await rows<[string, unknown]>(
+          conn,
+          `SELECT CAST(CAST(${col} AS DATE) AS VARCHAR) AS day, count(*) FROM ${table} GROUP BY day ORDER BY day`,
+        )) {
+          days.push({ table, day, rows: num(n) });
+        }
+      }
+      const byBlocks = tables.some((t) => t.blocks > 0);
+      const weight = (t: { blocks: number; storedRows: number }): number =>
+        byBlocks ? t.blocks : t.storedRows;
+      const total = tables.reduce((n, t) => n + weight(t), 0);
+      return {
+        usedBytes,
+        fileBytes: (await fileSize(this.access.file)) + wal,
+        measure:
+          `DuckDB's used blocks × ${blockSize} bytes + its write-ahead log (${wal} bytes); ` +
+          'per table: its share of the data blocks (estimated)',
+        tables: tables.map(({ blocks, ...t }) => ({
+          ...t,
+          bytes:
+            total > 0 ? Math.round((usedBytes * weight({ blocks, storedRows: t.storedRows })) / total) : 0,
+        })),
+        days,
+      };
+    } finally {
+      conn.closeSync();
+    }
+  }
+
+  countContent(range: TimeRange): Promise<TableCounts> {
+    return this.contentRows(range, false);
+  }
+
+  clearContent(range: TimeRange): Promise<TableCounts> {
+    return this.contentRows(range, true);
+  }
+
+  private async contentRows(range: TimeRange, clear: boolean): Promise<TableCounts> {
+    const counts = zeroCounts();
+    const run = async (conn: DuckDBConnection): Promise<TableCounts> => {
+      for (const table of ['events', 'spans'] as const) {
+        const where = `${rangeSql(table, range)} AND ${CONTENT_SQL[table].has}`;
+        if (clear) {
+          counts[table] = (
+            await conn.run(`UPDATE ${table} SET ${CONTENT_SQL[table].set} WHERE ${where}`)
+          ).rowsChanged;
+        } else {
+          const [r] = await rows<[unknown]>(conn, `SELECT count(*) FROM ${table} WHERE ${where}`);
+          counts[table] = num(r?.[0]);
+        }
+      }
+      return counts;
+    };
+    if (clear) return this.access.exclusive(run);
+    const conn = await this.access.connect();
+    try {
+      return await run(conn);
+    } finally {
+      conn.closeSync();
+    }
+  }
+
+  archiveAndDelete(slice: TimeSlice, file: string | null): Promise<number> {
+    const where = rangeSql(slice.table, { since: slice.from, until: slice.until });
+    return this.access.exclusive(async (conn) => {
+      const tmp = file === null ? null : `${file}.tmp`;
+      let placed = false;
+      await conn.run('BEGIN TRANSACTION');
+      try {
+        let archived: number | null = null;
+        if (file !== null && tmp !== null) {
+          if (existsSync(file))
+            throw new Error(`archive file ${file} exists already; it is never overwritten`);
+          await mkdir(path.dirname(file), { recursive: true });
+          const [copied] = await rows<[unknown]>(
+            conn,
+            `COPY (SELECT * FROM ${slice.table} WHERE ${where}) TO ${quote(tmp)} (FORMAT parquet)`,
+          );
+          archived = num(copied?.[0]);
+          await fsyncPath(tmp);
+          await rename(tmp, file);
+          placed = true;
+          await fsyncPath(path.dirname(file));
+        }
+        const deleted = (await conn.run(`DELETE FROM ${slice.table} WHERE ${where}`)).rowsChanged;
+        if (archived !== null && deleted !== archived) {
+          throw new Error(`archived ${archived} rows of ${slice.table} but ${deleted} matched the delete`);
+        }
+        await conn.run('COMMIT');
+        return deleted;
+      } catch (err) {
+        await conn.run('ROLLBACK').catch(() => undefined);
+        if (tmp) await rm(tmp, { force: true });
+        if (placed && file) await rm(file, { force: true });
+        throw err;
+      }
+    });
+  }
+
+  compact(tables: readonly RetainedTable[]): Promise<void> {
+    return this.access.exclusive(async (conn) => {
+      for (const table of tables) {
+        const cols = await rows<[string, string]>(
+          conn,
+          `SELECT column_name, data_type FROM information_schema.columns
+           WHERE table_schema = 'main' AND table_name = '${table}' ORDER BY ordinal_position`,
+        );
+        const defs = cols
+          .map(([name, type]) => `"${name}" ${type}${name === 'key' ? ' PRIMARY KEY' : ''}`)
+          .join(', ');
+        const names = cols.map(([name]) => `"${name}"`).join(', ');
+        const next = `${table}__compact`;
+        await conn.run('BEGIN TRANSACTION');
+        try {
+          await conn.run(`DROP TABLE IF EXISTS ${next}`);
+          await conn.run(`CREATE TABLE ${next} (${defs})`);
+          await conn.run(`INSERT INTO ${next} (${names}) SELECT ${names} FROM ${table}`);
+          await conn.run(`DROP TABLE ${table}`);
+          await conn.run(`ALTER TABLE ${next} RENAME TO ${table}`);
+          await conn.run('COMMIT');
+        } catch (err) {
+          await conn.run('ROLLBACK').catch(() => undefined);
+          throw err;
+        }
+      }
+      await conn.run('CHECKPOINT');
+    });
+  }
+
+  async *exportRows(table: RetainedTable, range: TimeRange): AsyncIterable<string> {
+    const conn = await this.access.connect();
+    try {
+      const result = await conn.stream(
+        `SELECT CAST(to_json(t) AS VARCHAR) FROM (SELECT ${columnList(table)} FROM ${table}
+         WHERE ${rangeSql(table, range)} ORDER BY ${TIME_COLUMNS[table]}, key) t`,
+      );
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) break;
+        yield `${(chunk.getColumnValues(0) as string[]).join('\n')}\n`;
+      }
+    } finally {
+      conn.closeSync();
+    }
+  }
+}
