@@ -103,6 +103,7 @@ export class DuckdbStore implements Store {
         if (!this.instance) throw new Error('DuckDB store is not started');
         return this.instance.connect();
       },
+      writable: () => this.writer !== null,
     });
   }
 
