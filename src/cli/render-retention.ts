@@ -1,5 +1,5 @@
 /** `unsilo retention status` and `run` as text: sizes, limits, schedule, and what a run does or did. */
-import type { RetentionRunReport, RetentionStatus } from '../retention/retention-service.js';
+import type { RetentionRunReport, RetentionStatus } from '../retention/retention-report.js';
 import type { TableCounts } from '../store/store-retention.js';
 import { formatResult } from './format.js';
 
@@ -81,7 +81,7 @@ export function renderStatus(s: RetentionStatus): string {
     `  measured as ${s.usage.measure}`,
     `Limits: age ${p.maxAgeDays > 0 ? `${p.maxAgeDays} days` : 'none'}, content ${p.contentMaxAgeDays > 0 ? `${p.contentMaxAgeDays} days` : 'kept'}; ` +
       `archive: ${s.archiveDir ?? 'off (rows are deleted without one)'}`,
-    `Schedule: ${schedule}`,
+    `Schedule: ${schedule}${s.running ? ' (a run is in progress)' : ''}`,
     `Last run: ${last}`,
     table,
     'A run now would:',

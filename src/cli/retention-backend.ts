@@ -11,10 +11,10 @@ import { DB_FILE } from '../config/data-dir.js';
 import { parseFilters, QueryParamError } from '../query/query-filters.js';
 import {
   RetentionRunError,
-  RetentionService,
   type RetentionRunReport,
   type RetentionStatus,
-} from '../retention/retention-service.js';
+} from '../retention/retention-report.js';
+import { RetentionService } from '../retention/retention-service.js';
 import { retentionSettings } from '../retention/retention-settings.js';
 import type { RetainedTable } from '../store/store-retention.js';
 import { readerToken, runningCollector } from './backend.js';

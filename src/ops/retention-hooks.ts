@@ -4,7 +4,8 @@
  * warning when the current month alone is over the size limit. Dry runs are neither counted nor logged.
  */
 import type { Logger } from 'pino';
-import { RetentionRunError, type RetentionHooks } from '../retention/retention-service.js';
+import { RetentionRunError } from '../retention/retention-report.js';
+import type { RetentionHooks } from '../retention/retention-service.js';
 import type { CollectorMetrics } from './collector-metrics.js';
 
 export function retentionHooks(metrics: CollectorMetrics, logger: Logger): RetentionHooks {

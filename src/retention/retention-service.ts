@@ -11,71 +11,15 @@
 import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { zeroCounts, type StoreRetention } from '../store/store-retention.js';
+import { planRetention, type RetentionPlan } from './retention-policy.js';
 import {
-  zeroCounts,
-  type RetainedTable,
-  type StoreRetention,
-  type StoreUsage,
-  type TableCounts,
-} from '../store/store-retention.js';
-import {
-  planRetention,
-  type PlannedSlice,
-  type RetentionPlan,
-  type RetentionPolicy,
-} from './retention-policy.js';
+  RetentionRunError,
+  type RetentionRunReport,
+  type RetentionStatus,
+  type SliceReport,
+} from './retention-report.js';
 import type { RetentionSettings } from './retention-settings.js';
-
-export interface SliceReport extends PlannedSlice {
-  /** The Parquet file (dry run: the file it would be); null without an archive. */
-  file: string | null;
-  /** Archived and deleted (a dry run does neither). */
-  done: boolean;
-}
-
-export interface RetentionRunReport {
-  runId: string;
-  dryRun: boolean;
-  startedAt: string;
-  finishedAt: string;
-  plan: RetentionPlan;
-  /** Rows whose content was cleared (dry run: would be). */
-  contentCleared: TableCounts;
-  slices: SliceReport[];
-  /** Rows archived and deleted. */
-  deleted: TableCounts;
-  compacted: RetainedTable[];
-  /** Rounds of archive, delete, compact, measure: another comes while still over the size limit. */
-  rounds: number;
-  /** Measured after the run; null for a dry run or a failed one. */
-  bytesAfter: number | null;
-  /** Over the size limit after the run (a dry run: estimated) with only the current month left. */
-  overLimit: boolean;
-  error: string | null;
-}
-
-export interface RetentionStatus {
-  now: string;
-  policy: RetentionPolicy;
-  archiveDir: string | null;
-  /** Minutes between scheduled runs; null: no schedule here. */
-  intervalMinutes: number | null;
-  nextRunAt: string | null;
-  usage: StoreUsage;
-  lastRun: RetentionRunReport | null;
-  /** What a run now would do. */
-  wouldRun: RetentionRunReport;
-}
-
-export class RetentionRunError extends Error {
-  override readonly name = 'RetentionRunError';
-  constructor(
-    message: string,
-    readonly report: RetentionRunReport,
-  ) {
-    super(message);
-  }
-}
 
 export interface RetentionHooks {
   /** After every run (also failed ones, also dry runs). */
@@ -101,6 +45,7 @@ export class RetentionService {
   private timer: NodeJS.Timeout | null = null;
   private nextRunAt: Date | null = null;
   private closed = false;
+  private running = false;
 
   constructor(
     private readonly store: StoreRetention,
@@ -129,11 +74,13 @@ export class RetentionService {
     this.timer.unref();
   }
 
+  /** Sizes, schedule, last run and what a run now would do; it does not wait for a run in progress. */
   async status(now = new Date()): Promise<RetentionStatus> {
-    const wouldRun = await this.run({ dryRun: true, now });
+    const wouldRun = await this.runNow(true, now);
     const usage = await this.store.usage();
     return {
       now: now.toISOString(),
+      running: this.running,
       policy: this.settings.policy,
       archiveDir: this.settings.archiveDir,
       intervalMinutes: this.settings.intervalMs === null ? null : this.settings.intervalMs / 60_000,
@@ -146,7 +93,14 @@ export class RetentionService {
 
   /** One run (after any run in progress). A dry run changes nothing and reports what a run would do. */
   run(opts: { dryRun?: boolean; now?: Date } = {}): Promise<RetentionRunReport> {
-    const next = this.queue.then(() => this.runNow(opts.dryRun ?? false, opts.now ?? new Date()));
+    const next = this.queue.then(async () => {
+      this.running = true;
+      try {
+        return await this.runNow(opts.dryRun ?? false, opts.now ?? new Date());
+      } finally {
+        this.running = false;
+      }
+    });
     this.queue = next.catch(() => undefined);
     return next;
   }

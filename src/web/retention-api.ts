@@ -11,7 +11,8 @@ import { z } from 'zod';
 import { checkAdmin, type IngestAuth } from '../ingest/ingest-auth.js';
 import type { MemberRegistry } from '../members/member-registry.js';
 import { parseFilters, QueryParamError } from '../query/query-filters.js';
-import { RetentionRunError, type RetentionService } from '../retention/retention-service.js';
+import { RetentionRunError } from '../retention/retention-report.js';
+import type { RetentionService } from '../retention/retention-service.js';
 import { RETAINED_TABLES, type RetainedTable } from '../store/store-retention.js';
 import type { Store } from '../store/store.js';
 

@@ -13,7 +13,8 @@ import type { RowBatch } from '../../src/model/records.js';
 import { QueryService } from '../../src/query/query-service.js';
 import { TEMPLATES } from '../../src/query/templates/index.js';
 import type { RetentionPolicy } from '../../src/retention/retention-policy.js';
-import { RetentionRunError, RetentionService } from '../../src/retention/retention-service.js';
+import { RetentionRunError } from '../../src/retention/retention-report.js';
+import { RetentionService } from '../../src/retention/retention-service.js';
 import {
   RETAINED_TABLES,
   TIME_COLUMNS,

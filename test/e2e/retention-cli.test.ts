@@ -10,7 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN_FILE } from '../../src/config/data-dir.js';
-import type { RetentionRunReport, RetentionStatus } from '../../src/retention/retention-service.js';
+import type { RetentionRunReport, RetentionStatus } from '../../src/retention/retention-report.js';
 import { DUCKDB_TYPES } from '../../src/store/duckdb/duckdb-schema.js';
 import { TABLES } from '../../src/store/schema.js';
 import { RETAINED_TABLES, type RetainedTable } from '../../src/store/store-retention.js';

@@ -5,50 +5,32 @@
  *
  * Archives are written by DuckDB itself (COPY … TO, Parquet): the store's instance may write and read
  * only under the archive directory (allowed_directories, set before external access is switched off;
- * see duckdb-store.ts). The file is written under a temporary name, fsynced, renamed into place and
+ * see duckdb-instance.ts). The file is written under a temporary name, fsynced, renamed into place and
  * the directory fsynced before the DELETE commits; any failure rolls the DELETE back and removes it.
  *
- * Size: DuckDB never vacuums rows deleted from a table with a primary key, and never shrinks its file:
- * a DELETE alone frees no block. `compact` rebuilds a table (copy the live rows into a new table with
+ * Size: DuckDB does not give back the space of rows deleted from a table with a primary key, and never
+ * shrinks its file: a DELETE alone frees no block. `compact` rebuilds a table (copy the live rows into a new table with
  * the same columns and key, drop the old one, rename; one transaction) and checkpoints, which frees
- * the old table's blocks for reuse. The size is measured as DuckDB's used blocks × block size plus its
- * write-ahead log (a writable store checkpoints first, so that is empty); a table's bytes are its share
- * of the data blocks it occupies (pragma_storage_info), so the index and the catalog are spread over
- * the tables in proportion: an estimate, good on large stores, low on small ones where every table's
- * data and index take at least one 256 KiB block (the retention run measures again after deleting).
+ * the old table's blocks for reuse. How size is measured: duckdb-usage.ts.
  */
-import { open, rename, rm, mkdir, stat } from 'node:fs/promises';
+import { open, rename, rm, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlTime } from '../dialect.js';
 import {
-  RETAINED_TABLES,
   TIME_COLUMNS,
   zeroCounts,
-  type DayCount,
   type RetainedTable,
   type StoreRetention,
   type StoreUsage,
   type TableCounts,
-  type TableUsage,
   type TimeRange,
   type TimeSlice,
 } from '../store-retention.js';
 import { CONTENT_SQL } from './duckdb-content.js';
 import { columnList } from './duckdb-schema.js';
-
-/** What the retention needs of the store. */
-export interface DuckdbAccess {
-  /** Path of the database file. */
-  file: string;
-  /** Runs `fn` on the writer connection, after every write queued before it; writes wait meanwhile. */
-  exclusive<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T>;
-  /** A new connection for a long read; the caller closes it. */
-  connect(): Promise<DuckDBConnection>;
-  /** Whether the store is open for writing (not read-only). */
-  writable(): boolean;
-}
+import { duckdbUsage, num, rows, type DuckdbAccess } from './duckdb-usage.js';
 
 const tsLiteral = (d: Date): string => `TIMESTAMP '${sqlTime(d)}'`;
 const quote = (s: string): string => `'${s.replaceAll("'", "''")}'`;
@@ -62,14 +44,6 @@ function rangeSql(table: RetainedTable, range: TimeRange): string {
   return parts.length > 0 ? parts.join(' AND ') : 'true';
 }
 
-const fileSize = async (file: string): Promise<number> => {
-  try {
-    return (await stat(file)).size;
-  } catch {
-    return 0;
-  }
-};
-
 /** Flushes a file (or a directory's entries) to disk. */
 async function fsyncPath(p: string): Promise<void> {
   const handle = await open(p, 'r');
@@ -80,91 +54,11 @@ async function fsyncPath(p: string): Promise<void> {
   }
 }
 
-async function rows<T extends unknown[]>(conn: DuckDBConnection, sql: string): Promise<T[]> {
-  return (await conn.runAndReadAll(sql)).getRowsJS() as T[];
-}
-
-const num = (v: unknown): number => Number(v ?? 0);
-const isoOrNull = (v: unknown): string | null => (v instanceof Date ? v.toISOString() : null);
-
 export class DuckdbRetention implements StoreRetention {
   constructor(private readonly access: DuckdbAccess) {}
 
-  async usage(): Promise<StoreUsage> {
-    // What sits in DuckDB's write-ahead log is measured as blocks once checkpointed into the file.
-    if (this.access.writable() && (await fileSize(`${this.access.file}.wal`)) > 0) {
-      await this.access
-        .exclusive(async (conn) => {
-          await conn.run('CHECKPOINT');
-        })
-        .catch(() => undefined);
-    }
-    const conn = await this.access.connect();
-    try {
-      const [size] = await rows<[unknown, unknown]>(
-        conn,
-        'SELECT block_size, used_blocks FROM pragma_database_size() WHERE database_name = current_database()',
-      );
-      const blockSize = num(size?.[0]);
-      const wal = await fileSize(`${this.access.file}.wal`);
-      const usedBytes = blockSize * num(size?.[1]) + wal;
-      const stored = new Map(
-        (
-          await rows<[string, unknown]>(
-            conn,
-            `SELECT table_name, estimated_size FROM duckdb_tables()
-             WHERE database_name = current_database() AND schema_name = 'main'`,
-          )
-        ).map(([t, n]) => [t, num(n)]),
-      );
-      const tables: (Omit<TableUsage, 'bytes'> & { blocks: number })[] = [];
-      const days: DayCount[] = [];
-      for (const table of RETAINED_TABLES) {
-        const col = TIME_COLUMNS[table];
-        const [agg] = await rows<[unknown, unknown, unknown]>(
-          conn,
-          `SELECT count(*), min(${col}), max(${col}) FROM ${table}`,
-        );
-        const [blocks] = await rows<[unknown]>(
-          conn,
-          `SELECT count(DISTINCT block_id) FROM pragma_storage_info('${table}') WHERE persistent`,
-        );
-        const live = num(agg?.[0]);
-        tables.push({
-          table,
-          rows: live,
-          storedRows: Math.max(live, stored.get(table) ?? 0),
-          oldest: isoOrNull(agg?.[1]),
-          newest: isoOrNull(agg?.[2]),
-          blocks: num(blocks?.[0]),
-        });
-        for (const [day, n] of await rows<[string, unknown]>(
-          conn,
-          `SELECT CAST(CAST(${col} AS DATE) AS VARCHAR) AS day, count(*) FROM ${table} GROUP BY day ORDER BY day`,
-        )) {
-          days.push({ table, day, rows: num(n) });
-        }
-      }
-      const byBlocks = tables.some((t) => t.blocks > 0);
-      const weight = (t: { blocks: number; storedRows: number }): number =>
-        byBlocks ? t.blocks : t.storedRows;
-      const total = tables.reduce((n, t) => n + weight(t), 0);
-      return {
-        usedBytes,
-        fileBytes: (await fileSize(this.access.file)) + wal,
-        measure:
-          `DuckDB's used blocks × ${blockSize} bytes + its write-ahead log (${wal} bytes); ` +
-          'per table: its share of the data blocks (estimated)',
-        tables: tables.map(({ blocks, ...t }) => ({
-          ...t,
-          bytes:
-            total > 0 ? Math.round((usedBytes * weight({ blocks, storedRows: t.storedRows })) / total) : 0,
-        })),
-        days,
-      };
-    } finally {
-      conn.closeSync();
-    }
+  usage(): Promise<StoreUsage> {
+    return duckdbUsage(this.access);
   }
 
   countContent(range: TimeRange): Promise<TableCounts> {
