@@ -77,6 +77,16 @@ describe('DuckDB archive and delete', () => {
     expect(await fileRows(`SELECT key FROM read_parquet('${file}')`)).toHaveLength(1);
   });
 
+  it('writes no file for a slice with no rows', async () => {
+    const { store, archive } = await open();
+    await threeMonths(store);
+    const file = path.join(archive, 'events', '2026-06', 'run-1.parquet');
+    const june = { table: 'events', from: new Date('2026-06-01Z'), until: new Date('2026-07-01Z') } as const;
+    expect(await store.retention.archiveAndDelete(june, file)).toBe(0);
+    expect(existsSync(file) || existsSync(`${file}.tmp`)).toBe(false);
+    expect(await keys(store)).toHaveLength(4);
+  });
+
   it('deletes without a file when there is no archive', async () => {
     const { store, archive } = await open();
     await threeMonths(store);

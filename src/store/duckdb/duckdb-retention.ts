@@ -111,6 +111,12 @@ export class DuckdbRetention implements StoreRetention {
             `COPY (SELECT * FROM ${slice.table} WHERE ${where}) TO ${quote(tmp)} (FORMAT parquet)`,
           );
           archived = num(copied?.[0]);
+          if (archived === 0) {
+            // Nothing in the slice (any more): no empty archive file.
+            await conn.run('ROLLBACK');
+            await rm(tmp, { force: true });
+            return 0;
+          }
           await fsyncPath(tmp);
           await rename(tmp, file);
           placed = true;
