@@ -1,7 +1,8 @@
 /**
  * The collector, assembled: write-ahead log → store writer → store, fed by the OTLP/HTTP and
- * OTLP/gRPC receivers, with the API and ops routes on the HTTP port. `close()` stops accepting,
- * drains the log into the store and closes the database.
+ * OTLP/gRPC receivers, with the API and ops routes on the HTTP port, and retention on a schedule.
+ * `close()` stops accepting, waits for a retention run in progress, drains the log into the store and
+ * closes the database.
  */
 import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -32,6 +33,10 @@ import { MemberRegistry } from './members/member-registry.js';
 import { checkReader, IngestAuth, isLoopback } from './ingest/ingest-auth.js';
 import { QueryService } from './query/query-service.js';
 import { loadTlsFiles } from './config/tls-files.js';
+import { RetentionService } from './retention/retention-service.js';
+import { retentionHooks } from './ops/retention-hooks.js';
+import { retentionSettings } from './retention/retention-settings.js';
+import { registerRetentionApi } from './web/retention-api.js';
 
 export interface Collector {
   httpUrl: string;
@@ -39,6 +44,8 @@ export interface Collector {
   grpcPort: number;
   store: Store;
   metrics: CollectorMetrics;
+  /** Scheduled and on-demand retention runs; null when the store has no retention. */
+  retention: RetentionService | null;
   /** Resolves when everything acknowledged so far is in the store. */
   drained(): Promise<void>;
   close(): Promise<void>;
@@ -55,7 +62,13 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
   const logger = pino({ level: cfg.logLevel, base: { service: 'unsilo' } });
   const tls = loadTlsFiles(cfg.tls);
   const metrics = new CollectorMetrics();
-  const store = deps.store ?? new DuckdbStore({ file: path.join(cfg.dataDir, DB_FILE) });
+  const retentionCfg = retentionSettings(cfg);
+  const store =
+    deps.store ??
+    new DuckdbStore({
+      file: path.join(cfg.dataDir, DB_FILE),
+      archiveDir: retentionCfg.archiveDir ?? undefined,
+    });
   await store.start();
   const members = new MemberRegistry(store, path.join(cfg.dataDir, ADMIN_TOKEN_FILE));
   await members.start();
@@ -118,8 +131,16 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
     auth,
     retryAfterSeconds: cfg.retryAfterSeconds,
   });
-  // The read API (SQL, templates, sessions, reports) needs a reader token whenever ingest needs tokens.
-  const READ_PATHS = ['/api/sql', '/api/queries', '/api/sessions', '/api/reports'];
+  // The read API (SQL, templates, sessions, reports, retention status, export) needs a reader token
+  // whenever ingest needs tokens.
+  const READ_PATHS = [
+    '/api/sql',
+    '/api/queries',
+    '/api/sessions',
+    '/api/reports',
+    '/api/retention',
+    '/api/export',
+  ];
   app.addHook('onRequest', async (req, reply) => {
     if (!READ_PATHS.some((p) => req.url === p || req.url.startsWith(`${p}/`) || req.url.startsWith(`${p}?`)))
       return;
@@ -130,6 +151,11 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
   registerQueryApi(app, new QueryService(store));
   registerMembersApi(app, members);
   registerDoctorApi(app, store, auth, cfg.redaction);
+  const retention = store.retention
+    ? new RetentionService(store.retention, retentionCfg, retentionHooks(metrics, logger))
+    : null;
+  retention?.start();
+  registerRetentionApi(app, { retention, store, auth, members });
   registerContextApi(app, store, auth, {
     ...compileAttribution(cfg.attribution),
     featurePathPattern: new RegExp(cfg.attribution.featurePathPattern),
@@ -186,10 +212,12 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
     grpcPort: grpc.port,
     store,
     metrics,
+    retention,
     drained: () => writer.drained(),
     close: () =>
       (closing ??= (async () => {
         await Promise.all([app.close(), grpc.close()]);
+        await retention?.close();
         await pipeline.close();
         await writer.close();
         await wal.close();

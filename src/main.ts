@@ -10,6 +10,7 @@ import { runningCollector } from './cli/backend.js';
 import { registerMembersCommands } from './cli/members-commands.js';
 import { registerQueryCommands, wholeNumber } from './cli/query-commands.js';
 import { registerRedactCommand } from './cli/redact-command.js';
+import { registerRetentionCommands } from './cli/retention-commands.js';
 import { registerSetupCommands } from './cli/setup-commands.js';
 
 const program = new Command('unsilo')
@@ -83,6 +84,7 @@ registerQueryCommands(program);
 registerMembersCommands(program);
 registerSetupCommands(program);
 registerRedactCommand(program);
+registerRetentionCommands(program);
 
 program
   .command('demo')

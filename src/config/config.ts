@@ -10,6 +10,7 @@ import { DEFAULT_PATH_PATTERNS } from '../pipeline/enrich/derive-context.js';
 import { DEFAULT_ATTRIBUTION_PATTERNS } from '../pipeline/enrich/enrich-attribution.js';
 import { RedactionConfig } from '../pipeline/redact/redaction-config.js';
 import { DEFAULT_VALIDATION_PATTERNS } from '../pipeline/enrich/validation-patterns.js';
+import { RetentionConfig } from '../retention/retention-config.js';
 
 const MiB = 1024 * 1024;
 
@@ -128,6 +129,8 @@ export const ServeConfig = z.object({
       timeoutMs: z.number().int().positive().default(30_000),
     })
     .prefault({}),
+  /** Age and size limits, content retention and the Parquet archive. */
+  retention: RetentionConfig.prefault({}),
 });
 
 export type ServeConfig = z.infer<typeof ServeConfig>;

@@ -7,3 +7,7 @@ export const DISCOVERY_FILE = 'collector.json';
 export const ADMIN_TOKEN_FILE = 'admin-token';
 /** The HMAC key of `hash` redaction rules (when redaction.hashKey is not set), readable only by its owner. */
 export const REDACTION_KEY_FILE = 'redaction-key';
+/** Retention archives (Parquet) by default: archive/<table>/<YYYY-MM>/<run id>.parquet. */
+export const ARCHIVE_DIR = 'archive';
+/** One JSON line per retention run. */
+export const RETENTION_LOG_FILE = 'retention-runs.jsonl';

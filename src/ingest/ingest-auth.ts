@@ -86,3 +86,27 @@ export function checkReader(
 /** Loopback addresses, where a token is not required by default. */
 export const isLoopback = (host: string): boolean =>
   host === 'localhost' || host === '::1' || host.startsWith('127.');
+
+/**
+ * Who may change stored data (retention runs): when tokens are required, only the admin token; on
+ * loopback without tokens, whoever can reach the port, like every other request.
+ */
+export function checkAdmin(
+  auth: IngestAuth,
+  registry: MemberRegistry,
+  authorization: string | string[] | undefined,
+): ReadResult {
+  if (!auth.required) return { ok: true };
+  const token = bearerToken(authorization);
+  const member = token === null ? null : registry.authenticate(token);
+  if (member?.role === 'admin') return { ok: true };
+  const how =
+    "on the collector's machine it is in the data directory (admin-token); pass --token T or send Authorization: Bearer <admin token>";
+  return member
+    ? {
+        ok: false,
+        status: 403,
+        message: `${member.name} is a ${member.role}: this needs the admin token; ${how}`,
+      }
+    : { ok: false, status: 401, message: `this needs the admin token: ${how}` };
+}

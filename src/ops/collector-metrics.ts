@@ -50,6 +50,18 @@ export class CollectorMetrics {
     help: 'Bytes of torn or corrupt write-ahead log tail cut off at start',
     registers: [this.registry],
   });
+  readonly retentionRows = new Counter({
+    name: 'unsilo_retention_rows_total',
+    help: 'Rows retention archived (to Parquet), deleted, or cleared of content, by table',
+    labelNames: ['table', 'action'] as const,
+    registers: [this.registry],
+  });
+  readonly retentionRuns = new Counter({
+    name: 'unsilo_retention_runs_total',
+    help: 'Retention runs (not dry runs) by outcome: ok or failed',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
   /** Read at scrape time; the collector points these at the log and the writer. */
   readonly sources = { walPendingBytes: (): number => 0, writeLagBytes: (): number => 0 };
 

@@ -1,10 +1,12 @@
 /**
  * The store contract. A store writes row batches idempotently (a row whose key is already stored is
  * a duplicate and is skipped) and answers SQL written against its dialect. DuckDB is the embedded
- * default; ClickHouse implements the same contract.
+ * default; ClickHouse implements the same contract. Retention and export are an optional capability
+ * (`retention`, store-retention.ts).
  */
 import type { RowBatch, SessionContextRow } from '../model/records.js';
 import type { Dialect } from './dialect.js';
+import type { StoreRetention } from './store-retention.js';
 
 export interface WriteCounts {
   inserted: number;
@@ -39,6 +41,8 @@ export class QueryError extends Error {
 
 export interface Store {
   readonly dialect: Dialect;
+  /** Retention and export (store-retention.ts); a store without it has neither. */
+  readonly retention?: StoreRetention;
   start(): Promise<void>;
   write(batch: RowBatch): Promise<WriteResult>;
   /**

@@ -16,11 +16,14 @@ export const BIN = path.join(ROOT, 'bin', 'unsilo.js');
 
 export const tempDir = (prefix = 'unsilo-test-'): string => mkdtempSync(path.join(tmpdir(), prefix));
 
-/** An empty config file, so a developer's ./unsilo.config.json never leaks into a test. */
+/**
+ * A config file of its own, so a developer's ./unsilo.config.json never leaks into a test; it turns
+ * scheduled retention off, so no run 5 minutes in deletes fixture data that has grown old.
+ */
 function emptyConfig(dataDir: string): string {
   mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, 'test-config.json');
-  writeFileSync(file, '{}');
+  writeFileSync(file, JSON.stringify({ retention: { enabled: false } }));
   return file;
 }
 

@@ -5,17 +5,22 @@ import { DuckdbStore } from '../../src/store/duckdb/duckdb-store.js';
 import type { Store } from '../../src/store/store.js';
 import { tempDir } from './collector-fixture.js';
 
+export interface StoreOptions {
+  /** Where retention archives go (a store may refuse to write files anywhere else). */
+  archiveDir?: string;
+}
+
 export interface StoreCase {
   name: string;
-  open(): Promise<{ store: Store; cleanup(): void }>;
+  open(opts?: StoreOptions): Promise<{ store: Store; cleanup(): void }>;
 }
 
 export const STORES: StoreCase[] = [
   {
     name: 'duckdb',
-    async open() {
+    async open(opts = {}) {
       const dir = tempDir('store-');
-      const store = new DuckdbStore({ file: path.join(dir, 'store.duckdb') });
+      const store = new DuckdbStore({ file: path.join(dir, 'store.duckdb'), archiveDir: opts.archiveDir });
       await store.start();
       return { store, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
     },

@@ -12,12 +12,13 @@
  * write under load, doubling the cost of a row. Here DuckDB's own trigger is raised to 1 GB (a bound
  * under sustained load) and the store checkpoints when writes pause (`checkpointIdleMs`), once
  * `checkpointMaxAgeMs` has passed since the last one, and at close. Every commit is durable either way.
+ * SQL reaches no file but the store's own and, for retention archives, `archiveDir` (duckdb-instance.ts).
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  DuckDBInstance,
   DuckDBTimestampValue,
+  type DuckDBInstance,
   StatementType,
   type DuckDBAppender,
   type DuckDBConnection,
@@ -36,6 +37,8 @@ import {
   type WriteResult,
 } from '../store.js';
 import { duckdbDialect } from './duckdb-dialect.js';
+import { openDuckdb } from './duckdb-instance.js';
+import { DuckdbRetention } from './duckdb-retention.js';
 import {
   columnList,
   duckdbDdl,
@@ -55,6 +58,8 @@ export interface DuckdbStoreConfig {
   checkpointIdleMs?: number;
   /** Checkpoint after a write when the last checkpoint is older than this (default 5 min). */
   checkpointMaxAgeMs?: number;
+  /** The one directory SQL may write and read files in: the retention archive (absolute). */
+  archiveDir?: string;
 }
 
 /** DuckDB's own checkpoint trigger (size of its WAL); see the header. */
@@ -84,19 +89,31 @@ export class DuckdbStore implements Store {
   private uncheckpointed = 0;
   private lastCheckpointAt = Date.now();
   private idleTimer: NodeJS.Timeout | null = null;
+  readonly retention: DuckdbRetention;
 
-  constructor(private readonly cfg: DuckdbStoreConfig) {}
+  constructor(private readonly cfg: DuckdbStoreConfig) {
+    this.retention = new DuckdbRetention({
+      file: cfg.file,
+      exclusive: (fn) =>
+        this.serialized(() => {
+          if (!this.writer) throw new Error('DuckDB store is not started for writing');
+          return fn(this.writer);
+        }),
+      connect: () => {
+        if (!this.instance) throw new Error('DuckDB store is not started');
+        return this.instance.connect();
+      },
+      writable: () => this.writer !== null,
+    });
+  }
 
   async start(): Promise<void> {
     if (!this.cfg.readOnly) await mkdir(path.dirname(this.cfg.file), { recursive: true });
-    this.instance = await DuckDBInstance.create(
-      this.cfg.file,
-      // No file or network access from SQL (read_csv('/etc/passwd'), COPY … TO, ATTACH): the store
-      // only ever touches its own file, and `unsilo sql` must not reach anything else.
-      this.cfg.readOnly
-        ? { access_mode: 'READ_ONLY', enable_external_access: 'false' }
-        : { wal_autocheckpoint: WAL_AUTOCHECKPOINT, enable_external_access: 'false' },
-    );
+    this.instance = await openDuckdb(this.cfg.file, {
+      readOnly: this.cfg.readOnly,
+      walAutocheckpoint: WAL_AUTOCHECKPOINT,
+      archiveDir: this.cfg.archiveDir,
+    });
     for (let i = 0; i < READERS; i++)
       this.readers.push({ conn: await this.instance.connect(), queue: Promise.resolve() });
     if (this.cfg.readOnly) return;
