@@ -10,6 +10,7 @@ import { runningCollector } from './cli/backend.js';
 import { registerMembersCommands } from './cli/members-commands.js';
 import { registerQueryCommands, wholeNumber } from './cli/query-commands.js';
 import { registerRedactCommand } from './cli/redact-command.js';
+import { registerRelayCommands } from './cli/relay-commands.js';
 import { registerSetupCommands } from './cli/setup-commands.js';
 
 const program = new Command('unsilo')
@@ -75,6 +76,7 @@ registerQueryCommands(program);
 registerMembersCommands(program);
 registerSetupCommands(program);
 registerRedactCommand(program);
+registerRelayCommands(program);
 
 program
   .command('demo')

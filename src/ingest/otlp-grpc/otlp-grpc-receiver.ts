@@ -10,14 +10,14 @@ import type { CollectorMetrics } from '../../ops/collector-metrics.js';
 import { DecodeError } from '../../pipeline/decode/decode-otlp.js';
 import { grpcPath } from '../../pipeline/decode/otlp-proto.js';
 import { WalFullError, WalRecordTooLargeError, WalUnavailableError } from '../../wal/write-ahead-log.js';
-import type { IngestAuth } from '../ingest-auth.js';
-import type { IngestService } from '../ingest-service.js';
+import type { Authenticator } from '../ingest-auth.js';
+import type { Ingest } from '../ingest-service.js';
 import { exportResponse, GrpcCode, statusBody } from '../otlp-status.js';
 
 class Unauthenticated extends Error {}
 
 export interface OtlpGrpcConfig {
-  auth: IngestAuth;
+  auth: Authenticator;
   host: string;
   port: number;
   /** Largest message after decompression, in bytes. */
@@ -35,7 +35,7 @@ export class OtlpGrpcReceiver {
   private boundPort = 0;
 
   constructor(
-    private readonly ingest: IngestService,
+    private readonly ingest: Ingest,
     private readonly metrics: CollectorMetrics,
     private readonly cfg: OtlpGrpcConfig,
   ) {}

@@ -1,0 +1,109 @@
+/**
+ * Relays for tests, on ports the OS picks: in-process (`startTestRelay`) or as a real child process
+ * (`spawnRelay`, for kill -9), and `freePort()` for an upstream that is down now and comes up later.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { loadRelayConfig, type RelayConfigInput } from '../../src/config/relay-config.js';
+import { DISCOVERY_FILE, type RelayDiscovery } from '../../src/relay/relay-status.js';
+import { startRelay, type Relay } from '../../src/relay/relay.js';
+import { BIN, tempDir } from './collector-fixture.js';
+
+/** A port nothing listens on right now (the OS picked it, then it was closed). */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Fast retries for tests: the collector coming back is noticed within about a second. */
+export const TEST_FORWARD = { minBackoffMs: 50, maxBackoffMs: 500, timeoutMs: 5000 };
+
+export interface TestRelay extends Relay {
+  dataDir: string;
+  dispose(): Promise<void>;
+}
+
+export async function startTestRelay(
+  upstream: string,
+  overrides: Partial<RelayConfigInput> = {},
+): Promise<TestRelay> {
+  const dataDir = overrides.dataDir ?? tempDir('relay-');
+  const file = path.join(dataDir, 'test-relay-config.json');
+  writeFileSync(file, '{}');
+  const cfg = loadRelayConfig(
+    {
+      upstream,
+      port: 0,
+      grpcPort: 0,
+      logLevel: 'silent',
+      forward: TEST_FORWARD,
+      ...overrides,
+      dataDir,
+      config: file,
+    },
+    {},
+  );
+  const relay = await startRelay(cfg);
+  return Object.assign(relay, {
+    dataDir,
+    dispose: async () => {
+      await relay.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  });
+}
+
+export interface SpawnedRelay extends RelayDiscovery {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number | string>;
+}
+
+/** Runs `unsilo relay` as a child process (with a config file for fast retries) and waits until it listens. */
+export async function spawnRelay(
+  dataDir: string,
+  upstream: string,
+  extra: string[] = [],
+): Promise<SpawnedRelay> {
+  const discovery = path.join(dataDir, DISCOVERY_FILE);
+  rmSync(discovery, { force: true });
+  const config = path.join(dataDir, 'test-relay-config.json');
+  writeFileSync(config, JSON.stringify({ forward: TEST_FORWARD }));
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      'relay',
+      '--upstream',
+      upstream,
+      '--port',
+      '0',
+      '--grpc-port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--config',
+      config,
+      ...extra,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], cwd: dataDir, env: { ...process.env } },
+  );
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
+  const deadline = Date.now() + 20_000;
+  while (!existsSync(discovery)) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`relay did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  const info = JSON.parse(readFileSync(discovery, 'utf8')) as RelayDiscovery;
+  return { ...info, child, output: () => out, exited };
+}
