@@ -13,6 +13,7 @@ import { setupPaths, tilde, type SetupPaths } from '../setup/setup-paths.js';
 import { undoAll } from '../setup/setup-state.js';
 import { shellExports } from '../setup/shell-exports.js';
 import { PROTOCOLS, SetupError, type OtlpProtocol } from '../setup/telemetry-vars.js';
+import { defaultRelayDir } from '../config/relay-config.js';
 import { CliError } from './cli-error.js';
 import { wholeNumber } from './query-commands.js';
 
@@ -30,6 +31,9 @@ interface SetupFlags {
   debug?: boolean;
   print?: boolean;
   undo?: boolean;
+  relay?: boolean;
+  relayPort: number;
+  relayGrpcPort: number;
 }
 
 const out = (s: string): void => {
@@ -49,7 +53,13 @@ function printPlan(plan: SetupPlan, paths: SetupPaths): string {
 }
 
 function summary(plan: SetupPlan, o: SetupFlags, paths: SetupPaths, claude: string | null): string {
-  const lines = [`Claude Code will send its telemetry to ${plan.endpoint} over ${plan.protocol}.`];
+  const lines = o.relay
+    ? [
+        `Claude Code will send its telemetry over ${plan.protocol} to the relay on this machine (${plan.endpoint}),`,
+        `which keeps it on disk and forwards it to ${plan.server}. The SessionStart hook starts the relay`,
+        'whenever Claude Code starts (`unsilo relay status` shows what it holds).',
+      ]
+    : [`Claude Code will send its telemetry to ${plan.endpoint} over ${plan.protocol}.`];
   for (const f of applySetup(plan, paths)) {
     lines.push(`  ${f.changed ? 'wrote    ' : 'unchanged'} ${tilde(f.file, paths.home)}: ${f.holds}`);
     if (f.changed && f.backup)
@@ -100,6 +110,9 @@ async function setup(o: SetupFlags): Promise<string> {
     traces: o.traces === true,
     debug: o.debug === true,
     claudeVersion: claude ? await claudeVersion(claude, process.env) : null,
+    relay: o.relay
+      ? { port: o.relayPort, grpcPort: o.relayGrpcPort, dataDir: defaultRelayDir(process.env) }
+      : null,
   };
   const plan = planSetup(options, paths);
   return o.print ? printPlan(plan, paths) : summary(plan, o, paths, options.claudeVersion);
@@ -134,6 +147,22 @@ export function registerSetupCommands(program: Command): void {
     .option('--log-tool-details', 'also send tool details: commands, file paths (OTEL_LOG_TOOL_DETAILS=1)')
     .option('--traces', 'also send traces (beta; one span tree per turn)')
     .option('--debug', "add the console exporter next to OTLP (telemetry shows on Claude Code's output)")
+    .option(
+      '--relay',
+      'send through a relay on this machine that buffers on disk while the collector is unreachable',
+    )
+    .option(
+      '--relay-port <port>',
+      "the relay's OTLP/HTTP port on 127.0.0.1",
+      wholeNumber('--relay-port'),
+      4318,
+    )
+    .option(
+      '--relay-grpc-port <port>',
+      "the relay's OTLP/gRPC port on 127.0.0.1",
+      wholeNumber('--relay-grpc-port'),
+      4317,
+    )
     .option('--print', 'show what setup would write, as files and as shell exports; change nothing')
     .option('--undo', 'put back every file as it was before setup')
     .action(async (o: SetupFlags) => {

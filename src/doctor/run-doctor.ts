@@ -11,6 +11,7 @@ import { effectiveEnv } from './effective-env.js';
 import { hooksCheck } from './hooks-check.js';
 import { claudeCheck, settingsCheck, variablesCheck } from './local-checks.js';
 import { logsTarget } from './logs-target.js';
+import { relayCheck } from './relay-check.js';
 import { collectorCheck, endpointCheck, roundTripCheck, tokenCheck } from './remote-checks.js';
 
 export interface DoctorReport {
@@ -23,6 +24,7 @@ const RUN: Record<CheckId, (o: DoctorOptions, s: DoctorState) => CheckResult | P
   claude: claudeCheck,
   settings: settingsCheck,
   variables: variablesCheck,
+  relay: relayCheck,
   collector: (_o, s) => collectorCheck(s),
   token: (_o, s) => tokenCheck(s),
   endpoint: (_o, s) => endpointCheck(s),

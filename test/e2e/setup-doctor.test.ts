@@ -230,6 +230,7 @@ describe('unsilo doctor', () => {
         'claude',
         'settings',
         'variables',
+        'relay',
         'collector',
         'token',
         'endpoint',
