@@ -36,6 +36,7 @@ import {
   type WriteResult,
 } from '../store.js';
 import { duckdbDialect } from './duckdb-dialect.js';
+import { rekeySharedIds } from './duckdb-rekey.js';
 import {
   columnList,
   duckdbDdl,
@@ -113,6 +114,7 @@ export class DuckdbStore implements Store {
     }
     for (const sql of [...duckdbMigrations(existing), ...duckdbViews(), ...stagingDdl()])
       await this.writer.run(sql);
+    await rekeySharedIds(this.writer);
     // Before 0.1's git_branch column the branch lived in `branch`: carry it over once.
     if (existing.get('events')?.has('branch') && !existing.get('events')?.has('git_branch')) {
       await this.writer.run('UPDATE events SET git_branch = branch');
