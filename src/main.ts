@@ -11,6 +11,7 @@ import { registerMembersCommands } from './cli/members-commands.js';
 import { registerQueryCommands, wholeNumber } from './cli/query-commands.js';
 import { registerRedactCommand } from './cli/redact-command.js';
 import { registerRelayCommands } from './cli/relay-commands.js';
+import { registerImportCommands } from './cli/import-commands.js';
 import { registerSetupCommands } from './cli/setup-commands.js';
 
 const program = new Command('unsilo')
@@ -77,6 +78,7 @@ registerMembersCommands(program);
 registerSetupCommands(program);
 registerRedactCommand(program);
 registerRelayCommands(program);
+registerImportCommands(program);
 
 program
   .command('demo')
