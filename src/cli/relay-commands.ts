@@ -16,6 +16,7 @@ interface RunFlags {
   dataDir?: string;
   config?: string;
   logLevel?: 'info';
+  watch?: boolean | string;
 }
 
 const out = (s: string): void => {
@@ -58,7 +59,10 @@ export function registerRelayCommands(program: Command): void {
       ]),
     )
     .action(async (flags: RunFlags) => {
-      const cfg = loadRelayConfig(flags);
+      const { watch, ...rest } = flags;
+      const cfg = loadRelayConfig(rest);
+      if (watch)
+        Object.assign(cfg.watch, { enabled: true, ...(typeof watch === 'string' ? { path: watch } : {}) });
       const { startRelay, RelayRunningError } = await import('../relay/relay.js');
       let r;
       try {

@@ -34,6 +34,7 @@ interface SetupFlags {
   relay?: boolean;
   relayPort: number;
   relayGrpcPort: number;
+  relayWatch?: boolean;
 }
 
 const out = (s: string): void => {
@@ -111,7 +112,12 @@ async function setup(o: SetupFlags): Promise<string> {
     debug: o.debug === true,
     claudeVersion: claude ? await claudeVersion(claude, process.env) : null,
     relay: o.relay
-      ? { port: o.relayPort, grpcPort: o.relayGrpcPort, dataDir: defaultRelayDir(process.env) }
+      ? {
+          port: o.relayPort,
+          grpcPort: o.relayGrpcPort,
+          dataDir: defaultRelayDir(process.env),
+          ...(o.relayWatch ? { watch: true } : {}),
+        }
       : null,
   };
   const plan = planSetup(options, paths);
@@ -162,6 +168,10 @@ export function registerSetupCommands(program: Command): void {
       "the relay's OTLP/gRPC port on 127.0.0.1",
       wholeNumber('--relay-grpc-port'),
       4317,
+    )
+    .option(
+      '--relay-watch',
+      'with --relay: the relay also fills gaps from the transcripts in ~/.claude/projects as sessions end',
     )
     .option('--print', 'show what setup would write, as files and as shell exports; change nothing')
     .option('--undo', 'put back every file as it was before setup')

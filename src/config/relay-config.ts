@@ -72,6 +72,18 @@ export const RelayConfig = z.object({
       timeoutMs: z.number().int().positive().default(10_000),
     })
     .prefault({}),
+  watch: z
+    .object({
+      /** Gap-fill from Claude Code's transcripts continuously (`--watch`). */
+      enabled: z.boolean().default(false),
+      /** The transcripts folder; default `~/.claude/projects` (or `$CLAUDE_CONFIG_DIR/projects`). */
+      path: z.string().min(1).optional(),
+      /** How often the folder is scanned. */
+      intervalMs: z.number().int().positive().default(300_000),
+      /** A transcript is read once it has not changed for this long (its telemetry has long arrived). */
+      quietMs: z.number().int().min(0).default(600_000),
+    })
+    .prefault({}),
   /** The same rules as the collector's (`redaction.*`): secrets never leave the machine. */
   redaction: RedactionConfig.prefault({}),
 });

@@ -5,7 +5,7 @@
  * the member's token, redaction and attribution apply there as to telemetry. Batches of 500 events;
  * a collector that is down or busy is retried with backoff (Retry-After honoured), then the import
  * stops with a message and resumes on the next run (import-state.ts). `dryRun` sends nothing and
- * returns what would be sent.
+ * returns what would be sent. The relay's --watch runs the same with its disk buffer as the sink.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -35,6 +35,10 @@ export interface ImportOptions {
   onProgress?: (p: Progress) => void;
   /** Waits between retries (tests make it instant). */
   sleep?: (ms: number) => Promise<void>;
+  /** Where batches go instead of the collector (the relay's buffer, for --watch). */
+  sink?: (request: Buffer, records: number) => Promise<void>;
+  /** Leave files written to within this many ms for a later run (a session still going on). */
+  quietMs?: number;
 }
 
 export interface Progress {
@@ -103,8 +107,9 @@ export async function importTranscripts(o: ImportOptions): Promise<ImportSummary
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const ledger = new ImportLedger(o.stateFile, o.server);
   const up: Upstream = { url: o.server, token: o.token, timeoutMs: 30_000 };
+  const quietSince = Date.now() - (o.quietMs ?? 0);
   const files = transcripts(o.root)
-    .filter((f) => o.since === null || f.mtimeMs >= o.since)
+    .filter((f) => (o.since === null || f.mtimeMs >= o.since) && (!o.quietMs || f.mtimeMs <= quietSince))
     .sort((a, b) => a.mtimeMs - b.mtimeMs);
   const total = files.reduce((n, f) => n + f.size, 0);
   const summary: ImportSummary = { files: 0, skipped: 0, sessions: 0, events: 0, byName: {}, samples: {} };
@@ -126,7 +131,10 @@ export async function importTranscripts(o: ImportOptions): Promise<ImportSummary
           ],
         };
         redactBatch(batch, undefined, null);
-        if (!o.dryRun) await send(up, encodeOtlp(batch), sleep);
+        const n = batch.resources[0]?.scopes[0]?.records.length ?? 0;
+        if (o.dryRun) continue;
+        if (o.sink) await o.sink(encodeOtlp(batch), n);
+        else await send(up, encodeOtlp(batch), sleep);
       }
       for (const e of events) count(summary, sessions, e);
       summary.files++;

@@ -3,6 +3,7 @@
  * receivers, with no token asked: the member is named upstream by the relay's token) → redact →
  * disk buffer (fsynced before the reply) → one forwarder per signal → the collector. One relay per
  * data directory (relay.lock); `relay.json` tells the CLI and the hooks where it listens.
+ * With `watch.enabled` it also gap-fills from Claude Code's transcripts (transcript-watch.ts).
  * `close()` stops accepting, stops forwarding and keeps whatever is unsent for the next start.
  */
 import { rename, rm, writeFile } from 'node:fs/promises';
@@ -18,11 +19,14 @@ import { registerOtlpHttp } from '../ingest/otlp-http/otlp-http-receiver.js';
 import { CollectorMetrics } from '../ops/collector-metrics.js';
 import { compileRedaction } from '../pipeline/redact/redaction-config.js';
 import { redactionSettings } from '../pipeline/redact/redaction-key.js';
+import { readClientConfig } from '../setup/client-config.js';
+import { setupPaths } from '../setup/setup-paths.js';
 import { RelayBuffer } from './relay-buffer.js';
 import { RelayForwarder } from './relay-forwarder.js';
 import { RelayIngest } from './relay-ingest.js';
 import { acquireLock, LOCK_FILE } from './relay-lock.js';
 import { RelayStats, SIGNALS } from './relay-stats.js';
+import { TranscriptWatch } from './transcript-watch.js';
 import {
   DISCOVERY_FILE,
   STATE_FILE,
@@ -95,6 +99,7 @@ export async function startRelay(cfg: RelayConfig): Promise<Relay> {
       (s) => new RelayForwarder(buffer.signals[s], buffer, stats, target, cfg, log),
     );
     for (const f of forwarders) f.start();
+    const watch = cfg.watch.enabled ? startWatch(cfg, buffer, (msg) => logger.info(msg)) : null;
 
     const httpUrl = `http://${cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host}:${httpPort}`;
     status = () =>
@@ -132,6 +137,7 @@ export async function startRelay(cfg: RelayConfig): Promise<Relay> {
       close: () =>
         (closing ??= (async () => {
           await Promise.all([app.close(), grpc.close()]);
+          await watch?.close();
           await Promise.all(forwarders.map((f) => f.close()));
           await buffer.close();
           await stats.close();
@@ -146,4 +152,19 @@ export async function startRelay(cfg: RelayConfig): Promise<Relay> {
     lock.release();
     throw err;
   }
+}
+
+/** The transcript watch, with the privacy switches `unsilo setup` recorded for this user. */
+function startWatch(cfg: RelayConfig, buffer: RelayBuffer, log: (msg: string) => void): TranscriptWatch {
+  const paths = setupPaths();
+  const client = readClientConfig(paths);
+  const w = new TranscriptWatch(
+    { ...cfg.watch, path: cfg.watch.path ?? path.join(paths.claudeDir, 'projects') },
+    buffer,
+    cfg.dataDir,
+    { logPrompts: client?.logPrompts === true, logToolDetails: client?.logToolDetails === true },
+    log,
+  );
+  w.start();
+  return w;
 }

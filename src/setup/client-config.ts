@@ -28,6 +28,8 @@ export interface RelayClientConfig {
   port: number;
   grpcPort: number;
   dataDir: string;
+  /** The relay also gap-fills from the transcripts (`unsilo relay --watch`). */
+  watch?: boolean;
 }
 
 export const clientConfigText = (c: ClientConfig): string => `${JSON.stringify(c, null, 2)}\n`;

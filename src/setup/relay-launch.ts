@@ -47,6 +47,7 @@ export function ensureRelay(
         String(relay.grpcPort),
         '--data-dir',
         relay.dataDir,
+        ...(relay.watch ? ['--watch'] : []),
       ],
       {
         detached: true,

@@ -6,10 +6,12 @@
  * acknowledged through kill -9: after a restart each batch is stored exactly once.
  */
 import { rmSync } from 'node:fs';
+import path from 'node:path';
 import http from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeOtlp } from '../../src/pipeline/decode/decode-otlp.js';
 import { responseType } from '../../src/pipeline/decode/otlp-proto.js';
+import { CAPTURES } from '../fixtures/captures.js';
 import { claudeLogs, toProtobuf, type EventSpec } from '../fixtures/otlp-builders.js';
 import { spawnCollector, startTestCollector, tempDir } from '../support/collector-fixture.js';
 import { freePort, spawnRelay, startTestRelay } from '../support/relay-fixture.js';
@@ -170,6 +172,41 @@ describe('relay forwarding', () => {
       }
     } finally {
       await relay.dispose();
+    }
+  });
+});
+
+describe('relay --watch', () => {
+  it('gap-fills from transcripts through its buffer, once', async () => {
+    const collector = await startTestCollector();
+    const watch = { enabled: true, path: path.join(CAPTURES, 'transcript'), intervalMs: 200, quietMs: 0 };
+    let relay = await startTestRelay(collector.httpUrl, { watch });
+    try {
+      const ids = async (): Promise<unknown[][]> =>
+        (
+          await collector.store.query(
+            `SELECT request_id, count(*) FROM events WHERE event_name = 'api_request'
+             AND json_extract_string(attributes, '$."unsilo.source"') = 'transcript' AND request_id IN ('req_9', 'req_10')
+             GROUP BY 1 ORDER BY 1`,
+          )
+        ).rows;
+      const deadline = Date.now() + 20_000;
+      while ((await ids()).length < 2 && Date.now() < deadline) {
+        await collector.drained();
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(await ids()).toEqual([
+        ['req_10', 1],
+        ['req_9', 1],
+      ]);
+      const sent = relay.status().sent.batches;
+      await relay.close();
+      relay = await startTestRelay(collector.httpUrl, { watch, dataDir: relay.dataDir });
+      await new Promise((r) => setTimeout(r, 600));
+      expect(relay.status().sent.batches).toBe(sent);
+    } finally {
+      await relay.dispose();
+      await collector.dispose();
     }
   });
 });

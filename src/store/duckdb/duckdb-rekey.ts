@@ -18,7 +18,9 @@ const idExpr = (field: string): string =>
     : `json_extract_string(attributes, '$."${field}"')`;
 
 export async function rekeySharedIds(conn: DuckDBConnection): Promise<void> {
-  await conn.run('CREATE TABLE IF NOT EXISTS unsilo_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP)');
+  await conn.run(
+    'CREATE TABLE IF NOT EXISTS unsilo_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP)',
+  );
   const done = await conn.runAndReadAll('SELECT count(*) FROM unsilo_migrations WHERE name = $1', [NAME]);
   if (Number(done.getRows()[0]?.[0] ?? 0) > 0) return;
   const cases = Object.entries(SHARED_ID)
