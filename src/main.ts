@@ -3,9 +3,10 @@
  * Heavy modules (the collector, DuckDB, gRPC) load inside the commands that need them, so light
  * commands — above all the session-context hook, which runs on every prompt — start fast.
  */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { ConfigError, loadServeConfig } from './config/config.js';
 import { CliError } from './cli/cli-error.js';
+import { logLevelOption } from './cli/log-level-option.js';
 import { runningCollector } from './cli/backend.js';
 import { registerMembersCommands } from './cli/members-commands.js';
 import { registerQueryCommands, wholeNumber } from './cli/query-commands.js';
@@ -33,16 +34,7 @@ program
     'where the DuckDB file and write-ahead log live (default ./data; env UNSILO_DATA_DIR)',
   )
   .option('--config <file>', 'JSON config file (default ./unsilo.config.json if present; env UNSILO_CONFIG)')
-  .addOption(
-    new Option('--log-level <level>', 'log level (default info)').choices([
-      'fatal',
-      'error',
-      'warn',
-      'info',
-      'debug',
-      'silent',
-    ]),
-  )
+  .addOption(logLevelOption())
   .action(
     async (opts: {
       host?: string;

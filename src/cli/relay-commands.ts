@@ -4,8 +4,9 @@
  * A relay that finds another one running for its data directory says so and exits 0 (the SessionStart
  * hook may start one per session; only the first stays).
  */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { defaultRelayDir, loadRelayConfig } from '../config/relay-config.js';
+import { logLevelOption } from './log-level-option.js';
 import { wholeNumber } from './query-commands.js';
 
 interface RunFlags {
@@ -48,16 +49,7 @@ export function registerRelayCommands(program: Command): void {
       '--config <file>',
       'JSON config file (buffer bounds, backoff, redaction; env UNSILO_RELAY_CONFIG)',
     )
-    .addOption(
-      new Option('--log-level <level>', 'log level (default info)').choices([
-        'fatal',
-        'error',
-        'warn',
-        'info',
-        'debug',
-        'silent',
-      ]),
-    )
+    .addOption(logLevelOption())
     .action(async (flags: RunFlags) => {
       const { watch, ...rest } = flags;
       const cfg = loadRelayConfig(rest);

@@ -6,13 +6,18 @@
  * (totals unchanged), and what telemetry lost is filled in.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN_FILE } from '../../src/config/data-dir.js';
 import type { CellValue } from '../../src/store/store.js';
 import { runClaude, type ClaudeRunResult } from '../support/claude-runner.js';
-import { BIN, startTestCollector, tempDir, type TestCollector } from '../support/collector-fixture.js';
+import {
+  addMember,
+  BIN,
+  startTestCollector,
+  tempDir,
+  type TestCollector,
+} from '../support/collector-fixture.js';
 import {
   startMockAnthropic,
   type MockAnthropic,
@@ -98,13 +103,7 @@ describe('unsilo import transcripts with the real Claude Code CLI', () => {
 
   beforeAll(async () => {
     c = await startTestCollector({ auth: { requireToken: 'always' } });
-    const admin = readFileSync(path.join(c.dataDir, ADMIN_TOKEN_FILE), 'utf8').trim();
-    const res = await fetch(`${c.httpUrl}/api/members`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'erin' }),
-    });
-    token = ((await res.json()) as { token: string }).token;
+    token = await addMember(c, 'erin');
     mkdirSync(cwd, { recursive: true });
     execFileSync('git', ['init', '-q', '-b', '017-usage-data'], { cwd });
     mock = await startMockAnthropic();

@@ -6,13 +6,11 @@
  * ids) must all be there. How long Claude Code's runs take is measured in bench/relay-overhead.ts.
  */
 import http from 'node:http';
-import { readFileSync, rmSync } from 'node:fs';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN_FILE } from '../../src/config/data-dir.js';
 import type { CellValue } from '../../src/store/store.js';
 import { runClaude, type ClaudeRunResult } from '../support/claude-runner.js';
-import { startTestCollector, tempDir, type TestCollector } from '../support/collector-fixture.js';
+import { addMember, startTestCollector, tempDir, type TestCollector } from '../support/collector-fixture.js';
 import {
   startMockAnthropic,
   type MockAnthropic,
@@ -58,13 +56,7 @@ describe('real Claude Code CLI through the relay while the collector is out', ()
   beforeAll(async () => {
     // A collector that requires tokens: create the member, then stop it until the outage is over.
     const first = await startTestCollector({ dataDir: collectorDir, auth: { requireToken: 'always' } });
-    const admin = readFileSync(path.join(collectorDir, ADMIN_TOKEN_FILE), 'utf8').trim();
-    const res = await fetch(`${first.httpUrl}/api/members`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'traveller' }),
-    });
-    token = ((await res.json()) as { token: string }).token;
+    token = await addMember(first, 'traveller');
     await first.close();
 
     port = await freePort();

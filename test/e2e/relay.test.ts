@@ -13,7 +13,7 @@ import { decodeOtlp } from '../../src/pipeline/decode/decode-otlp.js';
 import { responseType } from '../../src/pipeline/decode/otlp-proto.js';
 import { CAPTURES } from '../fixtures/captures.js';
 import { claudeLogs, toProtobuf, type EventSpec } from '../fixtures/otlp-builders.js';
-import { spawnCollector, startTestCollector, tempDir } from '../support/collector-fixture.js';
+import { postLogs, spawnCollector, startTestCollector, tempDir } from '../support/collector-fixture.js';
 import { freePort, spawnRelay, startTestRelay } from '../support/relay-fixture.js';
 
 const dirs: string[] = [];
@@ -25,16 +25,6 @@ function batch(session: string, n = 50): Buffer {
     attrs: { request_id: `${session}-req-${j}`, cost_usd: 0.25, input_tokens: 10 },
   }));
   return toProtobuf('logs', claudeLogs(session, events));
-}
-
-async function post(url: string, body: Buffer): Promise<number> {
-  const res = await fetch(`${url}/v1/logs`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-protobuf' },
-    body,
-  });
-  await res.arrayBuffer();
-  return res.status;
 }
 
 /** The session ids in an ExportLogsServiceRequest the relay sent. */
@@ -87,7 +77,7 @@ describe('relay forwarding', () => {
     const relay = await startTestRelay(`http://127.0.0.1:${port}`);
     try {
       const sessions = Array.from({ length: 5 }, (_, i) => `down-${i}`);
-      for (const s of sessions) expect(await post(relay.httpUrl, batch(s))).toBe(200);
+      for (const s of sessions) expect(await postLogs(relay.httpUrl, batch(s))).toBe(200);
       await new Promise((r) => setTimeout(r, 300));
       const down = relay.status();
       expect(down.buffered.batches).toBe(5);
@@ -126,9 +116,9 @@ describe('relay forwarding', () => {
     ]);
     const relay = await startTestRelay(`http://127.0.0.1:${port}`);
     try {
-      expect(await post(relay.httpUrl, batch('partial'))).toBe(200);
+      expect(await postLogs(relay.httpUrl, batch('partial'))).toBe(200);
       expect(await relay.flushed(10_000)).toBe(true);
-      expect(await post(relay.httpUrl, batch('refused'))).toBe(200);
+      expect(await postLogs(relay.httpUrl, batch('refused'))).toBe(200);
       expect(await relay.flushed(10_000)).toBe(true);
       const s = relay.status();
       expect(s.sent).toEqual({ batches: 1, records: 48 });
@@ -143,7 +133,7 @@ describe('relay forwarding', () => {
   it('drops the oldest batches when the buffer is full, counts them, and delivers the rest', async () => {
     const port = await freePort();
     const probe = await startTestRelay(`http://127.0.0.1:${port}`);
-    await post(probe.httpUrl, batch('size-probe'));
+    await postLogs(probe.httpUrl, batch('size-probe'));
     const one = probe.status().buffered.bytes;
     await probe.dispose();
 
@@ -151,7 +141,7 @@ describe('relay forwarding', () => {
       buffer: { maxBytes: Math.floor(one * 3.5) },
     });
     try {
-      for (let i = 0; i < 6; i++) expect(await post(relay.httpUrl, batch(`full-${i}`))).toBe(200);
+      for (let i = 0; i < 6; i++) expect(await postLogs(relay.httpUrl, batch(`full-${i}`))).toBe(200);
       const s = relay.status();
       expect(s.buffered.batches).toBe(3);
       expect(s.dropped).toMatchObject({ batches: 3, records: 150, last: { reason: /buffer full/ } });
@@ -220,7 +210,7 @@ describe('relay crash recovery', () => {
     const upstream = `http://127.0.0.1:${port}`;
     const first = await spawnRelay(relayDir, upstream);
     const batches = Array.from({ length: 60 }, (_, i) => batch(`crash-${i}`));
-    const statuses = await Promise.all(batches.map((b) => post(first.httpUrl, b)));
+    const statuses = await Promise.all(batches.map((b) => postLogs(first.httpUrl, b)));
     expect(statuses.every((s) => s === 200)).toBe(true);
     first.child.kill('SIGKILL');
     expect(await first.exited).toBe('SIGKILL');

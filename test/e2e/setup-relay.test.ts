@@ -8,12 +8,17 @@ import { execFile, execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN_FILE } from '../../src/config/data-dir.js';
 import type { CheckResult } from '../../src/doctor/doctor-result.js';
 import { runningRelay } from '../../src/setup/relay-launch.js';
 import type { CellValue } from '../../src/store/store.js';
 import { claudeBinary, runClaude, type ClaudeRunResult } from '../support/claude-runner.js';
-import { BIN, startTestCollector, tempDir, type TestCollector } from '../support/collector-fixture.js';
+import {
+  addMember,
+  BIN,
+  startTestCollector,
+  tempDir,
+  type TestCollector,
+} from '../support/collector-fixture.js';
 import { startMockAnthropic, type MockAnthropic, type ScriptStep } from '../support/mock-anthropic.js';
 import { freePort } from '../support/relay-fixture.js';
 
@@ -91,13 +96,7 @@ describe('unsilo setup --relay with the real Claude Code CLI', () => {
 
   beforeAll(async () => {
     c = await startTestCollector({ auth: { requireToken: 'always' } });
-    const admin = readFileSync(path.join(c.dataDir, ADMIN_TOKEN_FILE), 'utf8').trim();
-    const res = await fetch(`${c.httpUrl}/api/members`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'dana' }),
-    });
-    const token = ((await res.json()) as { token: string }).token;
+    const token = await addMember(c, 'dana');
     execFileSync('mkdir', ['-p', cwd]);
     execFileSync('git', ['init', '-q', '-b', 'main'], { cwd });
     mock = await startMockAnthropic();

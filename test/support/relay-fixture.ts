@@ -2,14 +2,14 @@
  * Relays for tests, on ports the OS picks: in-process (`startTestRelay`) or as a real child process
  * (`spawnRelay`, for kill -9), and `freePort()` for an upstream that is down now and comes up later.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { loadRelayConfig, type RelayConfigInput } from '../../src/config/relay-config.js';
 import { DISCOVERY_FILE, type RelayDiscovery } from '../../src/relay/relay-status.js';
 import { startRelay, type Relay } from '../../src/relay/relay.js';
-import { BIN, tempDir } from './collector-fixture.js';
+import { spawnUnsilo, tempDir } from './collector-fixture.js';
 
 /** A port nothing listens on right now (the OS picked it, then it was closed). */
 export async function freePort(): Promise<number> {
@@ -70,40 +70,13 @@ export async function spawnRelay(
   upstream: string,
   extra: string[] = [],
 ): Promise<SpawnedRelay> {
-  const discovery = path.join(dataDir, DISCOVERY_FILE);
-  rmSync(discovery, { force: true });
   const config = path.join(dataDir, 'test-relay-config.json');
   writeFileSync(config, JSON.stringify({ forward: TEST_FORWARD }));
-  const child = spawn(
-    process.execPath,
-    [
-      BIN,
-      'relay',
-      '--upstream',
-      upstream,
-      '--port',
-      '0',
-      '--grpc-port',
-      '0',
-      '--data-dir',
-      dataDir,
-      '--config',
-      config,
-      ...extra,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'], cwd: dataDir, env: { ...process.env } },
+  const args = ['relay', '--upstream', upstream, '--port', '0', '--grpc-port', '0', '--data-dir', dataDir];
+  const s = await spawnUnsilo<RelayDiscovery>(
+    [...args, '--config', config, ...extra],
+    path.join(dataDir, DISCOVERY_FILE),
+    dataDir,
   );
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | string>((resolve) =>
-    child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)),
-  );
-  const deadline = Date.now() + 20_000;
-  while (!existsSync(discovery)) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`relay did not start:\n${out}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  const info = JSON.parse(readFileSync(discovery, 'utf8')) as RelayDiscovery;
-  return { ...info, child, output: () => out, exited };
+  return { ...s.discovered, child: s.child, output: s.output, exited: s.exited };
 }
