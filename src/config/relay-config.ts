@@ -22,16 +22,18 @@ export function defaultRelayDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(data, 'unsilo', 'relay');
 }
 
-const upstreamUrl = z.string().refine(
-  (u) => {
-    try {
-      return ['http:', 'https:'].includes(new URL(u).protocol);
-    } catch {
-      return false;
-    }
-  },
-  { message: "must be the collector's http(s) URL, e.g. https://collector.example:4318" },
-);
+const upstreamUrl = z
+  .string({ error: 'required: the collector to forward to, --upstream https://collector.example:4318' })
+  .refine(
+    (u) => {
+      try {
+        return ['http:', 'https:'].includes(new URL(u).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: "must be the collector's http(s) URL, e.g. https://collector.example:4318" },
+  );
 
 export const RelayConfig = z.object({
   /** The collector's OTLP/HTTP base URL; batches go to `<upstream>/v1/{logs,metrics,traces}`. */
