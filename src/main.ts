@@ -3,14 +3,17 @@
  * Heavy modules (the collector, DuckDB, gRPC) load inside the commands that need them, so light
  * commands — above all the session-context hook, which runs on every prompt — start fast.
  */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { ConfigError, loadServeConfig } from './config/config.js';
 import { CliError } from './cli/cli-error.js';
+import { logLevelOption } from './cli/log-level-option.js';
 import { runningCollector } from './cli/backend.js';
 import { registerMembersCommands } from './cli/members-commands.js';
 import { registerQueryCommands, wholeNumber } from './cli/query-commands.js';
 import { registerRedactCommand } from './cli/redact-command.js';
 import { registerRetentionCommands } from './cli/retention-commands.js';
+import { registerRelayCommands } from './cli/relay-commands.js';
+import { registerImportCommands } from './cli/import-commands.js';
 import { registerSetupCommands } from './cli/setup-commands.js';
 
 const program = new Command('unsilo')
@@ -37,16 +40,7 @@ program
     'serve HTTPS and gRPC over TLS with this PEM certificate chain (env UNSILO_TLS_CERT)',
   )
   .option('--tls-key <file>', 'the PEM private key of --tls-cert (env UNSILO_TLS_KEY)')
-  .addOption(
-    new Option('--log-level <level>', 'log level (default info)').choices([
-      'fatal',
-      'error',
-      'warn',
-      'info',
-      'debug',
-      'silent',
-    ]),
-  )
+  .addOption(logLevelOption())
   .action(
     async (opts: {
       host?: string;
@@ -85,6 +79,8 @@ registerMembersCommands(program);
 registerSetupCommands(program);
 registerRedactCommand(program);
 registerRetentionCommands(program);
+registerRelayCommands(program);
+registerImportCommands(program);
 
 program
   .command('demo')

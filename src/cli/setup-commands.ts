@@ -14,6 +14,7 @@ import { setupPaths, tilde, type SetupPaths } from '../setup/setup-paths.js';
 import { undoAll } from '../setup/setup-state.js';
 import { shellExports } from '../setup/shell-exports.js';
 import { checkCaCert, PROTOCOLS, SetupError, type OtlpProtocol } from '../setup/telemetry-vars.js';
+import { defaultRelayDir } from '../config/relay-config.js';
 import { CliError } from './cli-error.js';
 import { wholeNumber } from './query-commands.js';
 
@@ -32,6 +33,10 @@ interface SetupFlags {
   caCert?: string;
   print?: boolean;
   undo?: boolean;
+  relay?: boolean;
+  relayPort: number;
+  relayGrpcPort: number;
+  relayWatch?: boolean;
 }
 
 const out = (s: string): void => {
@@ -51,7 +56,13 @@ function printPlan(plan: SetupPlan, paths: SetupPaths): string {
 }
 
 function summary(plan: SetupPlan, o: SetupFlags, paths: SetupPaths, claude: string | null): string {
-  const lines = [`Claude Code will send its telemetry to ${plan.endpoint} over ${plan.protocol}.`];
+  const lines = o.relay
+    ? [
+        `Claude Code will send its telemetry over ${plan.protocol} to the relay on this machine (${plan.endpoint}),`,
+        `which keeps it on disk and forwards it to ${plan.server}. The SessionStart hook starts the relay`,
+        'whenever Claude Code starts (`unsilo relay status` shows what it holds).',
+      ]
+    : [`Claude Code will send its telemetry to ${plan.endpoint} over ${plan.protocol}.`];
   for (const f of applySetup(plan, paths)) {
     lines.push(`  ${f.changed ? 'wrote    ' : 'unchanged'} ${tilde(f.file, paths.home)}: ${f.holds}`);
     if (f.changed && f.backup)
@@ -106,6 +117,14 @@ async function setup(o: SetupFlags): Promise<string> {
         ? undefined
         : checkCaCert(path.resolve(o.caCert), (f) => readFileSync(f, 'utf8')),
     claudeVersion: claude ? await claudeVersion(claude, process.env) : null,
+    relay: o.relay
+      ? {
+          port: o.relayPort,
+          grpcPort: o.relayGrpcPort,
+          dataDir: defaultRelayDir(process.env),
+          ...(o.relayWatch ? { watch: true } : {}),
+        }
+      : null,
   };
   const plan = planSetup(options, paths);
   return o.print ? printPlan(plan, paths) : summary(plan, o, paths, options.claudeVersion);
@@ -143,6 +162,26 @@ export function registerSetupCommands(program: Command): void {
     .option(
       '--ca-cert <file>',
       "trust this PEM CA certificate for the collector's HTTPS/TLS (self-signed or private CA)",
+    )
+    .option(
+      '--relay',
+      'send through a relay on this machine that buffers on disk while the collector is unreachable',
+    )
+    .option(
+      '--relay-port <port>',
+      "the relay's OTLP/HTTP port on 127.0.0.1",
+      wholeNumber('--relay-port'),
+      4318,
+    )
+    .option(
+      '--relay-grpc-port <port>',
+      "the relay's OTLP/gRPC port on 127.0.0.1",
+      wholeNumber('--relay-grpc-port'),
+      4317,
+    )
+    .option(
+      '--relay-watch',
+      'with --relay: the relay also fills gaps from the transcripts in ~/.claude/projects as sessions end',
     )
     .option('--print', 'show what setup would write, as files and as shell exports; change nothing')
     .option('--undo', 'put back every file as it was before setup')

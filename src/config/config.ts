@@ -21,8 +21,8 @@ const MiB = 1024 * 1024;
 export const defaultPipelineWorkers = (cores = os.availableParallelism()): number =>
   Math.min(2, Math.max(0, cores - 1));
 
-const port = z.number().int().min(0).max(65535);
-const bytes = z.number().int().positive();
+export const port = z.number().int().min(0).max(65535);
+export const bytes = z.number().int().positive();
 const regex = z.string().refine(
   (p) => {
     try {
@@ -35,6 +35,18 @@ const regex = z.string().refine(
   { message: 'not a valid regular expression' },
 );
 
+/** Request size limits of the OTLP receivers (the collector's and the relay's). */
+export const LimitsConfig = z
+  .object({
+    /** Largest request body on the wire. */
+    maxBodyBytes: bytes.default(8 * MiB),
+    /** Largest request body after decompression (gzip bombs stop here). */
+    maxDecompressedBytes: bytes.default(32 * MiB),
+  })
+  .prefault({});
+
+export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
 export const ServeConfig = z.object({
   /** Interface the HTTP and gRPC receivers listen on. */
   host: z.string().min(1).default('127.0.0.1'),
@@ -45,17 +57,10 @@ export const ServeConfig = z.object({
   /** Directory holding the DuckDB file and the write-ahead log. */
   dataDir: z.string().min(1).default('./data'),
   /** pino log level. */
-  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  logLevel: LogLevel.default('info'),
   /** Seconds a client is told to wait (Retry-After, gRPC RetryInfo) under backpressure. */
   retryAfterSeconds: z.number().int().min(1).max(300).default(2),
-  limits: z
-    .object({
-      /** Largest request body on the wire. */
-      maxBodyBytes: bytes.default(8 * MiB),
-      /** Largest request body after decompression (gzip bombs stop here). */
-      maxDecompressedBytes: bytes.default(32 * MiB),
-    })
-    .prefault({}),
+  limits: LimitsConfig,
   wal: z
     .object({
       /** Roll to a new log segment past this size. */
@@ -140,7 +145,7 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-const ENV: Record<string, (v: string) => Partial<Record<keyof ServeConfigInput, unknown>>> = {
+const ENV: EnvMap = {
   UNSILO_HOST: (v) => ({ host: v }),
   UNSILO_PORT: (v) => ({ port: Number(v) }),
   UNSILO_GRPC_PORT: (v) => ({ grpcPort: Number(v) }),
@@ -164,6 +169,9 @@ function mergeSources(a: Record<string, unknown>, b: Record<string, unknown>): R
   return out;
 }
 
+/** Environment variable → the config keys it sets. */
+export type EnvMap = Record<string, (v: string) => Record<string, unknown>>;
+
 function readFileConfig(file: string | undefined, required: boolean): Record<string, unknown> {
   if (!file || (!required && !existsSync(file))) return {};
   try {
@@ -173,20 +181,27 @@ function readFileConfig(file: string | undefined, required: boolean): Record<str
   }
 }
 
-/** Loads the collector config: flags > env > file > defaults. */
-export function loadServeConfig(
-  flags: Partial<ServeConfigInput> & { config?: string },
-  env: NodeJS.ProcessEnv = process.env,
-): ServeConfig {
+/**
+ * Loads a config with `schema`: flags > env > file > defaults. The file is `--config`, else the
+ * `configEnv` variable, else `defaultFile` when present.
+ */
+export function loadConfig<S extends z.ZodType>(
+  schema: S,
+  envMap: EnvMap,
+  flags: Record<string, unknown> & { config?: string },
+  env: NodeJS.ProcessEnv,
+  defaultFile = 'unsilo.config.json',
+  configEnv = 'UNSILO_CONFIG',
+): z.infer<S> {
   const { config: configFlag, ...flagValues } = flags;
-  const file = configFlag ?? env.UNSILO_CONFIG;
-  const fromFile = readFileConfig(file ?? 'unsilo.config.json', file !== undefined);
-  const fromEnv = Object.entries(ENV).reduce<Record<string, unknown>>(
+  const file = configFlag ?? env[configEnv];
+  const fromFile = readFileConfig(file ?? defaultFile, file !== undefined);
+  const fromEnv = Object.entries(envMap).reduce<Record<string, unknown>>(
     (acc, [name, map]) =>
       env[name] !== undefined && env[name] !== '' ? mergeSources(acc, map(env[name])) : acc,
     {},
   );
-  const parsed = ServeConfig.safeParse(mergeSources(mergeSources(fromFile, fromEnv), flagValues));
+  const parsed = schema.safeParse(mergeSources(mergeSources(fromFile, fromEnv), flagValues));
   if (!parsed.success) {
     const problems = parsed.error.issues
       .map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`)
@@ -196,4 +211,12 @@ export function loadServeConfig(
     );
   }
   return parsed.data;
+}
+
+/** Loads the collector config: flags > env > file > defaults. */
+export function loadServeConfig(
+  flags: Partial<ServeConfigInput> & { config?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): ServeConfig {
+  return loadConfig(ServeConfig, ENV, flags, env);
 }

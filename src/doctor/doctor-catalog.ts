@@ -7,6 +7,7 @@ export const CHECKS = [
   { id: 'claude', title: 'Claude Code installed' },
   { id: 'settings', title: 'Settings present' },
   { id: 'variables', title: 'Variables Claude Code will see' },
+  { id: 'relay', title: 'Local relay' },
   { id: 'collector', title: 'Collector reachable' },
   { id: 'token', title: 'Token accepted' },
   { id: 'endpoint', title: 'OTLP endpoint speaks the protocol' },
@@ -125,6 +126,20 @@ const LIST = [
     'Another setting overrides what setup wrote',
     'A managed setting, a project setting that turns an exporter off, or a per-signal variable (`OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`, `…_LOGS_PROTOCOL`, `…_LOGS_HEADERS`) set anywhere wins over `~/.claude/settings.json`.',
     'Remove the variable doctor names from the place it names (your shell profile, the project’s `.claude/settings*.json`); a managed setting is for whoever manages the machine to change.',
+  ],
+  [
+    'relay',
+    'relay-down',
+    'The relay is not running (relay mode)',
+    'Setup pointed Claude Code at a relay on this machine, and none runs: the SessionStart hook starts it with the next Claude Code session, so it was stopped since, or it failed to start (a port taken by another program, a full disk; its log says which). Until it runs, Claude Code’s telemetry goes nowhere.',
+    'Start a Claude Code session (the hook starts the relay), or start it yourself: `unsilo relay --upstream URL --token T`; if it stops again, read `~/.local/share/unsilo/relay/relay.log`. To send straight to the collector instead, run `unsilo setup` again without `--relay`.',
+  ],
+  [
+    'relay',
+    'relay-dropped',
+    'The relay dropped telemetry',
+    'The relay keeps at most `buffer.maxBytes` (512 MiB) for at most `buffer.maxAgeHours` (7 days); past either bound it drops the oldest batches to keep going, and a batch the collector refuses for good (HTTP 400, 413) is dropped too. `unsilo relay status` shows how much and the last reason.',
+    'If the collector was unreachable for long, raise the bounds in the relay’s config (`unsilo relay --config FILE`, `buffer.maxBytes`, `buffer.maxAgeHours`); for refused batches, tell the coordinator what `unsilo relay status` prints. Sessions whose telemetry was dropped can be filled in from their transcripts: `unsilo import transcripts`.',
   ],
   [
     'collector',

@@ -13,6 +13,7 @@ import { claudeCheck, settingsCheck, variablesCheck } from './local-checks.js';
 import { logsTarget } from './logs-target.js';
 import { redactionCheck } from './redaction-check.js';
 import { trustCaFile } from './trust-ca.js';
+import { relayCheck } from './relay-check.js';
 import { collectorCheck, endpointCheck, roundTripCheck, tokenCheck } from './remote-checks.js';
 
 export interface DoctorReport {
@@ -25,6 +26,7 @@ const RUN: Record<CheckId, (o: DoctorOptions, s: DoctorState) => CheckResult | P
   claude: claudeCheck,
   settings: settingsCheck,
   variables: variablesCheck,
+  relay: relayCheck,
   collector: (_o, s) => collectorCheck(s),
   token: (_o, s) => tokenCheck(s),
   endpoint: (_o, s) => endpointCheck(s),

@@ -13,7 +13,15 @@ const HOW =
   'send Authorization: Bearer <token> (in ~/.claude/settings.json: OTEL_EXPORTER_OTLP_HEADERS="Authorization=Bearer <token>"); ' +
   'a coordinator creates a token with `unsilo members add <name>`, and `unsilo setup --server URL --token <token>` configures Claude Code with it';
 
-export class IngestAuth {
+/** What the receivers ask about a request's Authorization header. */
+export interface Authenticator {
+  check(authorization: string | string[] | undefined): Promise<AuthResult>;
+}
+
+/** Anyone may send, nobody is named (the relay on loopback: the member is named upstream). */
+export const OPEN_AUTH: Authenticator = { check: () => Promise.resolve({ ok: true, member: null }) };
+
+export class IngestAuth implements Authenticator {
   constructor(
     private readonly registry: MemberRegistry,
     readonly required: boolean,

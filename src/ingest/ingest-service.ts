@@ -22,7 +22,13 @@ export interface RequestContext {
   tokenMember: string | null;
 }
 
-export class IngestService {
+/** What a receiver hands a request to: the collector's IngestService, or the relay's buffer. */
+export interface Ingest {
+  /** `body` is handed over (it may be empty afterwards). Rejects with the typed errors above. */
+  ingest(signal: Signal, encoding: Encoding, body: Buffer, request: RequestContext): Promise<IngestResult>;
+}
+
+export class IngestService implements Ingest {
   constructor(
     private readonly wal: WriteAheadLog,
     private readonly metrics: CollectorMetrics,

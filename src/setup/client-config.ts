@@ -17,6 +17,19 @@ export interface ClientConfig {
   endpoint: string;
   /** `claude --version` when setup ran, if Claude Code was found. */
   claudeVersion: string | null;
+  /** The privacy switches setup was given; `unsilo import transcripts` honours them too. */
+  logPrompts: boolean;
+  logToolDetails: boolean;
+  /** Relay mode (`setup --relay`): Claude Code sends to this machine's relay, which the SessionStart hook starts. */
+  relay: RelayClientConfig | null;
+}
+
+export interface RelayClientConfig {
+  port: number;
+  grpcPort: number;
+  dataDir: string;
+  /** The relay also gap-fills from the transcripts (`unsilo relay --watch`). */
+  watch?: boolean;
 }
 
 export const clientConfigText = (c: ClientConfig): string => `${JSON.stringify(c, null, 2)}\n`;
@@ -32,6 +45,9 @@ export function readClientConfig(paths: SetupPaths): ClientConfig | null {
       protocol: c.protocol ?? 'http/protobuf',
       endpoint: c.endpoint ?? c.server,
       claudeVersion: c.claudeVersion ?? null,
+      logPrompts: c.logPrompts === true,
+      logToolDetails: c.logToolDetails === true,
+      relay: c.relay ?? null,
     };
   } catch {
     return null;

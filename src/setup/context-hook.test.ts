@@ -58,6 +58,9 @@ const configure = (server: string): void =>
       protocol: 'http/protobuf',
       endpoint: server,
       claudeVersion: null,
+      logPrompts: false,
+      logToolDetails: false,
+      relay: null,
     }),
     0o600,
   );

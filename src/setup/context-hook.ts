@@ -5,10 +5,12 @@
  * those fields leave the machine: UserPromptSubmit's input holds the whole prompt, which is never
  * sent. A hook must never slow or break Claude Code: everything fits in ~1.5 s, nothing is written to
  * stdout (Claude Code would add it to the conversation), and every failure is swallowed and recorded
- * in hook-state.json for `unsilo doctor`.
+ * in hook-state.json for `unsilo doctor`. In relay mode (`setup --relay`) SessionStart first makes sure
+ * the relay runs (relay-launch.ts), without waiting for it.
  */
 import { readClientConfig, recordHookRun, type HookRun } from './client-config.js';
 import { gitContext, type GitContext } from './git-context.js';
+import { ensureRelay, relayListening } from './relay-launch.js';
 import { HOOK_EVENTS, type HookEvent, type SetupPaths } from './setup-paths.js';
 import { isObject } from './settings-file.js';
 
@@ -93,6 +95,29 @@ async function send(
   const cwd = isObject(input) && typeof input.cwd === 'string' ? input.cwd : process.cwd();
   const config = readClientConfig(paths);
   if (!config) return { session, error: `no ${paths.clientConfig}: run \`unsilo setup\`` };
+  let relayStarted: Promise<boolean> | null = null;
+  if (event === 'SessionStart' && config.relay) {
+    try {
+      if (ensureRelay(config, config.relay).state === 'started')
+        relayStarted = relayListening(config.relay.dataDir, deadline);
+    } catch (err) {
+      return { session, error: `cannot start the relay: ${(err as Error).message}` };
+    }
+  }
+  const sent = await postContext(event, session, cwd, config, deadline, budgetMs);
+  // A relay this hook started gets the rest of the budget to listen (once per boot; see relay-launch.ts).
+  if (relayStarted) await relayStarted;
+  return sent;
+}
+
+async function postContext(
+  event: HookEvent,
+  session: string,
+  cwd: string,
+  config: { server: string; token: string },
+  deadline: number,
+  budgetMs: number,
+): Promise<{ session: string | null; error: string | null }> {
   const git = await gitContext(cwd, Math.min(GIT_TIMEOUT_MS, Math.max(1, deadline - Date.now())));
   const body = contextBody(event, session, cwd, git, new Date());
   try {

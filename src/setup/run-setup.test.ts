@@ -178,6 +178,9 @@ describe('setup', () => {
       protocol: 'http/protobuf',
       endpoint: 'http://collector.example:4318',
       claudeVersion: '2.1.328',
+      logPrompts: false,
+      logToolDetails: false,
+      relay: null,
     });
   });
 

@@ -7,7 +7,7 @@
  * `.claude/settings.json` gets what a project may carry (repository attribute, export intervals).
  */
 import { chmodSync, existsSync, readFileSync } from 'node:fs';
-import { clientConfigText, modeOf } from './client-config.js';
+import { clientConfigText, modeOf, type RelayClientConfig } from './client-config.js';
 import { parseSettings, serializeSettings, writeFileAtomic } from './settings-file.js';
 import { mergeSettings, previousOf, type MergeSpec, type Previous } from './settings-merge.js';
 import { HOOK_EVENTS, hookCommand, projectSettings, type HookEvent, type SetupPaths } from './setup-paths.js';
@@ -19,6 +19,7 @@ import {
   endpointFor,
   honouredInProject,
   serverUrl,
+  SetupError,
   telemetryVars,
   type OtlpProtocol,
 } from './telemetry-vars.js';
@@ -40,6 +41,8 @@ export interface SetupOptions {
   claudeVersion: string | null;
   /** A PEM CA certificate to trust for the collector (absolute path). */
   caCert?: string;
+  /** Relay mode: Claude Code sends to the relay on 127.0.0.1 (these ports), which forwards to `server`. */
+  relay?: RelayClientConfig | null;
 }
 
 export interface PlannedFile {
@@ -75,7 +78,13 @@ export function planSetup(o: SetupOptions, paths: SetupPaths): SetupPlan {
   const url = serverUrl(o.server);
   const server = base(url);
   const token = checkToken(o.token);
-  const endpoint = o.endpoint ? base(serverUrl(o.endpoint)) : endpointFor(url, o.protocol, o.grpcPort);
+  if (o.relay && o.endpoint)
+    throw new SetupError('--relay and --endpoint both say where Claude Code sends: give one');
+  const endpoint = o.relay
+    ? `http://127.0.0.1:${o.protocol === 'grpc' ? o.relay.grpcPort : o.relay.port}`
+    : o.endpoint
+      ? base(serverUrl(o.endpoint))
+      : endpointFor(url, o.protocol, o.grpcPort);
   const vars: Record<string, string> = { ...telemetryVars({ ...o, server, token, endpoint }) };
   const optedOut = MANAGED_KEYS.filter((k) => !(k in vars));
   const hooks = Object.fromEntries(HOOK_EVENTS.map((e) => [e, hookCommand(e)])) as Record<HookEvent, string>;
@@ -89,6 +98,9 @@ export function planSetup(o: SetupOptions, paths: SetupPaths): SetupPlan {
       protocol: o.protocol,
       endpoint,
       claudeVersion: o.claudeVersion,
+      logPrompts: o.logPrompts,
+      logToolDetails: o.logToolDetails,
+      relay: o.relay ?? null,
     }),
     mode: 0o600,
     holds: 'the server and token for the hooks (readable only by you)',

@@ -9,7 +9,11 @@ export type ColumnType = 'string' | 'int' | 'double' | 'bool' | 'timestamp' | 'j
 export type Columns<Row> = readonly { name: keyof Row & string; type: ColumnType; doc: string }[];
 
 export const EVENT_COLUMNS: Columns<EventRow> = [
-  { name: 'key', type: 'string', doc: 'idempotency key: hash of the whole record' },
+  {
+    name: 'key',
+    type: 'string',
+    doc: 'idempotency key: the shared id (request id, tool use id, message uuid), else hash of the whole record',
+  },
   { name: 'ts', type: 'timestamp', doc: 'event time (UTC)' },
   {
     name: 'member',

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DB_FILE } from '../../src/config/data-dir.js';
 import { DuckdbStore } from '../../src/store/duckdb/duckdb-store.js';
 import { claudeLogs, toProtobuf, type EventSpec } from '../fixtures/otlp-builders.js';
-import { spawnCollector, tempDir, type SpawnedCollector } from '../support/collector-fixture.js';
+import { postLogs, spawnCollector, tempDir, type SpawnedCollector } from '../support/collector-fixture.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -22,16 +22,6 @@ function batch(i: number): Buffer {
       : { name: 'tool_result', attrs: { request_id, success: 'true' } };
   });
   return toProtobuf('logs', claudeLogs(`session-${i}`, events));
-}
-
-async function post(url: string, body: Buffer): Promise<number> {
-  const res = await fetch(`${url}/v1/logs`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-protobuf' },
-    body,
-  });
-  await res.arrayBuffer();
-  return res.status;
 }
 
 async function sql(c: SpawnedCollector, query: string): Promise<unknown[][]> {
@@ -68,7 +58,7 @@ describe('crash recovery', () => {
     dirs.push(dir);
     const first = await spawnCollector(dir);
     const batches = Array.from({ length: 40 }, (_, i) => batch(i));
-    const statuses = await Promise.all(batches.map((b) => post(first.httpUrl, b)));
+    const statuses = await Promise.all(batches.map((b) => postLogs(first.httpUrl, b)));
     first.child.kill('SIGKILL');
     expect(await first.exited).toBe('SIGKILL');
     expect(statuses.every((s) => s === 200)).toBe(true);
@@ -86,7 +76,7 @@ describe('crash recovery', () => {
       // The client never saw some replies, so it retries everything: nothing doubles. (The replay
       // itself may already have skipped rows stored just before the kill: count from here.)
       const before = await duplicates(second);
-      const retried = await Promise.all(batches.map((b) => post(second.httpUrl, b)));
+      const retried = await Promise.all(batches.map((b) => postLogs(second.httpUrl, b)));
       expect(retried.every((s) => s === 200)).toBe(true);
       await replayed(second);
       const [[after]] = (await sql(
@@ -105,7 +95,9 @@ describe('crash recovery', () => {
     const dir = tempDir('sigterm-');
     dirs.push(dir);
     const c = await spawnCollector(dir);
-    const statuses = await Promise.all(Array.from({ length: 10 }, (_, i) => post(c.httpUrl, batch(100 + i))));
+    const statuses = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => postLogs(c.httpUrl, batch(100 + i))),
+    );
     expect(statuses.every((s) => s === 200)).toBe(true);
     c.child.kill('SIGTERM');
     expect(await c.exited).toBe(0);

@@ -16,7 +16,14 @@ import { sendDoctorRecord } from '../../src/doctor/doctor-export.js';
 import type { CheckResult } from '../../src/doctor/doctor-result.js';
 import type { CellValue } from '../../src/store/store.js';
 import { claudeBinary, claudeEnv, runClaude, type ClaudeRunResult } from '../support/claude-runner.js';
-import { BIN, ROOT, startTestCollector, tempDir, type TestCollector } from '../support/collector-fixture.js';
+import {
+  addMember,
+  BIN,
+  ROOT,
+  startTestCollector,
+  tempDir,
+  type TestCollector,
+} from '../support/collector-fixture.js';
 import { startMockAnthropic, type MockAnthropic } from '../support/mock-anthropic.js';
 
 /** Temporary folders, removed at the end. */
@@ -58,16 +65,6 @@ function unsilo(home: string, args: string[], input?: string, cwd = home): Promi
     );
     child.stdin?.end(input ?? '');
   });
-}
-
-async function addMember(c: TestCollector, name: string): Promise<string> {
-  const admin = readFileSync(path.join(c.dataDir, ADMIN_TOKEN_FILE), 'utf8').trim();
-  const res = await fetch(`${c.httpUrl}/api/members`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ name }),
-  });
-  return String(((await res.json()) as { token: string }).token);
 }
 
 const settingsFile = (home: string): string => path.join(home, '.claude', 'settings.json');
@@ -230,6 +227,7 @@ describe('unsilo doctor', () => {
         'claude',
         'settings',
         'variables',
+        'relay',
         'collector',
         'token',
         'endpoint',

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadServeConfig, type ServeConfigInput } from '../../src/config/config.js';
-import { DISCOVERY_FILE } from '../../src/config/data-dir.js';
+import { ADMIN_TOKEN_FILE, DISCOVERY_FILE } from '../../src/config/data-dir.js';
 import { startCollector, type Collector, type CollectorDeps } from '../../src/collector.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -63,19 +63,25 @@ export interface SpawnedCollector {
   exited: Promise<number | string>;
 }
 
-/** Runs `unsilo serve` as a child process and waits until it listens. */
-export async function spawnCollector(dataDir: string, extraArgs: string[] = []): Promise<SpawnedCollector> {
-  const discovery = path.join(dataDir, DISCOVERY_FILE);
+/** A child `unsilo` process, once it has written its discovery file. */
+export interface SpawnedUnsilo<D> {
+  child: ChildProcess;
+  discovered: D;
+  /** Everything the process printed (stdout + stderr). */
+  output(): string;
+  /** Resolves with the exit code (or signal name) once the process ends. */
+  exited: Promise<number | string>;
+}
+
+/** Runs `unsilo <args>` and waits until `discovery` (written once it listens) appears. */
+export async function spawnUnsilo<D>(
+  args: string[],
+  discovery: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<SpawnedUnsilo<D>> {
   rmSync(discovery, { force: true });
-  const child = spawn(
-    process.execPath,
-    [BIN, 'serve', '--port', '0', '--grpc-port', '0', '--data-dir', dataDir, ...extraArgs],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      cwd: dataDir,
-      env: { ...process.env, UNSILO_CONFIG: emptyConfig(dataDir) },
-    },
-  );
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd, env });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
@@ -84,12 +90,43 @@ export async function spawnCollector(dataDir: string, extraArgs: string[] = []):
   );
   const deadline = Date.now() + 20_000;
   while (!existsSync(discovery)) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`collector did not start:\n${out}`);
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`unsilo ${args[0]} did not start:\n${out}`);
     await new Promise((r) => setTimeout(r, 25));
   }
-  const { httpUrl, grpcPort } = JSON.parse(readFileSync(discovery, 'utf8')) as {
-    httpUrl: string;
-    grpcPort: number;
-  };
-  return { child, dataDir, httpUrl, grpcPort, output: () => out, exited };
+  const discovered = JSON.parse(readFileSync(discovery, 'utf8')) as D;
+  return { child, discovered, output: () => out, exited };
+}
+
+/** Runs `unsilo serve` as a child process and waits until it listens. */
+export async function spawnCollector(dataDir: string, extraArgs: string[] = []): Promise<SpawnedCollector> {
+  const s = await spawnUnsilo<{ httpUrl: string; grpcPort: number }>(
+    ['serve', '--port', '0', '--grpc-port', '0', '--data-dir', dataDir, ...extraArgs],
+    path.join(dataDir, DISCOVERY_FILE),
+    dataDir,
+    { ...process.env, UNSILO_CONFIG: emptyConfig(dataDir) },
+  );
+  return { child: s.child, dataDir, ...s.discovered, output: s.output, exited: s.exited };
+}
+
+/** Adds a member through the collector's API with its admin token; resolves with the member's token. */
+export async function addMember(c: { dataDir: string; httpUrl: string }, name: string): Promise<string> {
+  const admin = readFileSync(path.join(c.dataDir, ADMIN_TOKEN_FILE), 'utf8').trim();
+  const res = await fetch(`${c.httpUrl}/api/members`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name }),
+  });
+  return String(((await res.json()) as { token: string }).token);
+}
+
+/** POSTs an OTLP/HTTP protobuf logs request; resolves with the status. */
+export async function postLogs(url: string, body: Buffer): Promise<number> {
+  const res = await fetch(`${url}/v1/logs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-protobuf' },
+    body,
+  });
+  await res.arrayBuffer();
+  return res.status;
 }

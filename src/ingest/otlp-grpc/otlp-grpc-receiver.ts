@@ -12,14 +12,14 @@ import { DecodeError } from '../../pipeline/decode/decode-otlp.js';
 import { grpcPath } from '../../pipeline/decode/otlp-proto.js';
 import { WalFullError, WalRecordTooLargeError, WalUnavailableError } from '../../wal/write-ahead-log.js';
 import type { TlsFiles } from '../../config/tls-files.js';
-import type { IngestAuth } from '../ingest-auth.js';
-import type { IngestService } from '../ingest-service.js';
+import type { Authenticator } from '../ingest-auth.js';
+import type { Ingest } from '../ingest-service.js';
 import { exportResponse, GrpcCode, statusBody } from '../otlp-status.js';
 
 class Unauthenticated extends Error {}
 
 export interface OtlpGrpcConfig {
-  auth: IngestAuth;
+  auth: Authenticator;
   host: string;
   port: number;
   /** Largest message after decompression, in bytes. */
@@ -39,7 +39,7 @@ export class OtlpGrpcReceiver {
   private boundPort = 0;
 
   constructor(
-    private readonly ingest: IngestService,
+    private readonly ingest: Ingest,
     private readonly metrics: CollectorMetrics,
     private readonly cfg: OtlpGrpcConfig,
   ) {}

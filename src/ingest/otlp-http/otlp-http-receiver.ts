@@ -11,13 +11,13 @@ import type { Signal } from '../../model/otlp.js';
 import type { CollectorMetrics } from '../../ops/collector-metrics.js';
 import { DecodeError, type Encoding } from '../../pipeline/decode/decode-otlp.js';
 import { WalFullError, WalRecordTooLargeError, WalUnavailableError } from '../../wal/write-ahead-log.js';
-import type { IngestAuth } from '../ingest-auth.js';
-import type { IngestService } from '../ingest-service.js';
+import type { Authenticator } from '../ingest-auth.js';
+import type { Ingest } from '../ingest-service.js';
 import { exportResponse, grpcCodeForHttp, statusBody } from '../otlp-status.js';
 import { HttpError, readBody, type BodyLimits } from './read-body.js';
 
 export interface OtlpHttpConfig extends BodyLimits {
-  auth: IngestAuth;
+  auth: Authenticator;
   /** Seconds a client is told to wait (Retry-After) when the log is full or the disk is failing. */
   retryAfterSeconds: number;
 }
@@ -51,7 +51,7 @@ export function sendStatus(
 
 export async function registerOtlpHttp(
   app: FastifyInstance,
-  ingest: IngestService,
+  ingest: Ingest,
   metrics: CollectorMetrics,
   cfg: OtlpHttpConfig,
 ): Promise<void> {

@@ -34,3 +34,33 @@ const sha256Hex: (data: string) => string =
 export function contentKey(...parts: string[]): string {
   return sha256Hex(parts.join('\u0000') + '\u0000').slice(0, 32);
 }
+
+/**
+ * The id an event shares with Claude Code's transcripts, by event name: the request id of an API
+ * request, the tool use id of a tool result, the message uuid of a prompt or a final response. Keyed by
+ * it (not by content), the same event sent as telemetry and imported from a transcript is one row,
+ * whichever arrived first.
+ */
+export const SHARED_ID: Readonly<Record<string, string>> = {
+  api_request: 'request_id',
+  tool_result: 'tool_use_id',
+  user_prompt: 'message.uuid',
+  assistant_response: 'message.uuid',
+};
+
+/** The idempotency key of an event: by its shared id when it has one, else by its whole content. */
+export function eventKey(
+  name: string,
+  attrs: Attributes,
+  timeUnixNano: string,
+  attrsJson: string,
+  resourceJson: string,
+  body: string,
+): string {
+  const field = SHARED_ID[name];
+  const id = field === undefined ? null : toStr(attrs[field]);
+  return id ? sharedIdKey(name, id) : contentKey(name, timeUnixNano, attrsJson, resourceJson, body);
+}
+
+/** The key of an event with a shared id (also computed by the stores' migration of older rows). */
+export const sharedIdKey = (name: string, id: string): string => contentKey('shared-id', name, id);

@@ -2,13 +2,14 @@
  * normalize (logs): one OTLP log record → one `events` row with typed columns and the original
  * attributes and resource as JSON. The event name is `event.name`, else OTLP `eventName`, else the body
  * without its `claude_code.` prefix (Claude Code puts it in the body and in `event.name`). Unknown event
- * names are kept. The key hashes the whole content: (session.id, event.sequence) is not unique, since the
- * sequence restarts in every process and --resume reuses the session id.
+ * names are kept. The key is the id the event shares with transcripts (request id, tool use id, message
+ * uuid; see identity.ts) when it has one, else a hash of the whole content: (session.id, event.sequence)
+ * is not unique, since the sequence restarts in every process and --resume reuses the session id.
  */
 import type { Attributes, DecodedLogRecord, DecodedLogs } from '../../model/otlp.js';
 import type { EventRow } from '../../model/records.js';
 import { nanosToMicros, toBool, toInt, toNum, toStr } from './coerce.js';
-import { contentKey, memberOf } from './identity.js';
+import { eventKey, memberOf } from './identity.js';
 
 const PREFIX = 'claude_code.';
 
@@ -55,7 +56,7 @@ export function normalizeEvents(batch: DecodedLogs, tokenMember: string | null):
         const attrsJson = JSON.stringify(a);
         const name = eventNameOf(r);
         rows.push({
-          key: contentKey(name, r.timeUnixNano, attrsJson, resourceJson, toStr(r.body) ?? ''),
+          key: eventKey(name, a, r.timeUnixNano, attrsJson, resourceJson, toStr(r.body) ?? ''),
           ts: nanosToMicros(r.timeUnixNano),
           member: memberOf(tokenMember, resource, a),
           event_name: name,

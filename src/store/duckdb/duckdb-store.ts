@@ -39,6 +39,7 @@ import {
 import { duckdbDialect } from './duckdb-dialect.js';
 import { openDuckdb } from './duckdb-instance.js';
 import { DuckdbRetention } from './duckdb-retention.js';
+import { rekeySharedIds } from './duckdb-rekey.js';
 import {
   columnList,
   duckdbDdl,
@@ -130,6 +131,7 @@ export class DuckdbStore implements Store {
     }
     for (const sql of [...duckdbMigrations(existing), ...duckdbViews(), ...stagingDdl()])
       await this.writer.run(sql);
+    await rekeySharedIds(this.writer);
     // Before 0.1's git_branch column the branch lived in `branch`: carry it over once.
     if (existing.get('events')?.has('branch') && !existing.get('events')?.has('git_branch')) {
       await this.writer.run('UPDATE events SET git_branch = branch');
