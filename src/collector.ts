@@ -14,6 +14,7 @@ import { InThreadPipeline, type PipelineRunner } from './ingest/pipeline-runner.
 import { PipelinePool } from './ingest/pipeline-pool.js';
 import { OtlpGrpcReceiver } from './ingest/otlp-grpc/otlp-grpc-receiver.js';
 import { registerOtlpHttp, sendStatus } from './ingest/otlp-http/otlp-http-receiver.js';
+import { countClientErrors, httpServerOptions } from './ingest/otlp-http/http-server-limits.js';
 import type { OpenWalFile } from './wal/wal-file.js';
 import { CollectorMetrics } from './ops/collector-metrics.js';
 import { DuckdbStore } from './store/duckdb/duckdb-store.js';
@@ -97,6 +98,7 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
   const pipelineConfig = {
     attribution: { ...cfg.attribution, validation: { ...cfg.validation } },
     redaction: redactionSettings(cfg.redaction, path.join(cfg.dataDir, REDACTION_KEY_FILE)),
+    limits: cfg.limits,
   };
   const pipeline: PipelineRunner =
     cfg.pipeline.workers > 0
@@ -109,7 +111,9 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
+    ...httpServerOptions(cfg.limits, cfg.sql.timeoutMs),
   });
+  countClientErrors(app.server, metrics);
   await registerOtlpHttp(app, ingest, metrics, {
     ...cfg.limits,
     auth,
@@ -127,11 +131,18 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
   registerQueryApi(app, new QueryService(store));
   registerMembersApi(app, members);
   registerDoctorApi(app, store, auth);
-  registerContextApi(app, store, auth, {
-    ...compileAttribution(cfg.attribution),
-    featurePathPattern: new RegExp(cfg.attribution.featurePathPattern),
-    chapterPathPattern: new RegExp(cfg.attribution.chapterPathPattern, 'i'),
-  });
+  registerContextApi(
+    app,
+    store,
+    auth,
+    {
+      ...compileAttribution(cfg.attribution),
+      featurePathPattern: new RegExp(cfg.attribution.featurePathPattern),
+      chapterPathPattern: new RegExp(cfg.attribution.chapterPathPattern, 'i'),
+    },
+    cfg.limits,
+    metrics,
+  );
   registerOpsRoutes(app, metrics.registry, {
     ready: () =>
       writer.healthy()
@@ -156,6 +167,9 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
     host: cfg.host,
     port: cfg.grpcPort,
     maxMessageBytes: cfg.limits.maxDecompressedBytes,
+    idleTimeoutMs: cfg.limits.idleTimeoutMs,
+    maxConnectionAgeMs: cfg.limits.grpcMaxConnectionAgeMs,
+    maxConnectionAgeGraceMs: cfg.limits.requestTimeoutMs,
     retryAfterSeconds: cfg.retryAfterSeconds,
     auth,
   });

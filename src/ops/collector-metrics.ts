@@ -1,6 +1,9 @@
 /** The collector's own counters, in Prometheus text format on GET /metrics (prom-client). */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** Why a request was refused whole: the limit it passed. */
+export type RefusalReason = 'too_many_records' | 'body_too_large' | 'header_too_large' | 'request_timeout';
+
 export class CollectorMetrics {
   readonly registry = new Registry();
   readonly requests = new Counter({
@@ -26,6 +29,18 @@ export class CollectorMetrics {
     name: 'unsilo_records_rejected_total',
     help: 'Records refused (malformed), reported to the sender as partial success',
     labelNames: ['signal'] as const,
+    registers: [this.registry],
+  });
+  readonly sanitized = new Counter({
+    name: 'unsilo_input_sanitized_total',
+    help: 'Values changed or dropped in records that were kept (cut, clamped, replaced), by reason',
+    labelNames: ['signal', 'reason'] as const,
+    registers: [this.registry],
+  });
+  readonly refused: Counter<'protocol' | 'reason'> = new Counter({
+    name: 'unsilo_requests_refused_total',
+    help: 'Requests refused whole at a limit (limits.*), by reason',
+    labelNames: ['protocol', 'reason'] as const,
     registers: [this.registry],
   });
   readonly stored = new Counter({
