@@ -37,7 +37,7 @@ export function normalizeMetrics(
             is_monotonic: m.isMonotonic,
             start_ts: start,
             ts,
-            value: p.value,
+            value: p.value !== null && Number.isFinite(p.value) ? p.value : null,
             count: p.count === null ? null : toInt(p.count, cx.tally),
             session_id: toStr(p.attributes['session.id']),
             member: memberOf(tokenMember, resource, p.attributes),
