@@ -24,12 +24,14 @@ class Truncator {
     private readonly tally: SanitizeTally,
   ) {}
 
+  private string(s: string): string {
+    const cut = truncateUtf8(s, this.maxBytes);
+    if (cut !== s) this.tally.add('value_truncated');
+    return cut;
+  }
+
   value(v: AttrValue): AttrValue {
-    if (typeof v === 'string') {
-      const cut = truncateUtf8(v, this.maxBytes);
-      if (cut !== v) this.tally.add('value_truncated');
-      return cut;
-    }
+    if (typeof v === 'string') return this.string(v);
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) v[i] = this.value(v[i] ?? null);
       return v;
@@ -38,11 +40,15 @@ class Truncator {
     return v;
   }
 
+  /** On the hot path: most values are short strings, passed over with one comparison. */
   map(attrs: Attributes): Attributes {
-    for (const key of Object.keys(attrs)) {
+    for (const key in attrs) {
       const v = attrs[key] ?? null;
-      if (typeof v === 'string' && v.length * 3 <= this.maxBytes) continue;
-      attrs[key] = this.value(v);
+      if (typeof v === 'string') {
+        if (v.length * 3 > this.maxBytes) attrs[key] = this.string(v);
+      } else if (v !== null && typeof v === 'object') {
+        attrs[key] = this.value(v);
+      }
     }
     return attrs;
   }
