@@ -37,7 +37,7 @@ export class CollectorMetrics {
     labelNames: ['signal', 'reason'] as const,
     registers: [this.registry],
   });
-  readonly refused: Counter<'protocol' | 'reason'> = new Counter({
+  readonly refused = new Counter({
     name: 'unsilo_requests_refused_total',
     help: 'Requests refused whole at a limit (limits.*), by reason',
     labelNames: ['protocol', 'reason'] as const,
@@ -65,6 +65,11 @@ export class CollectorMetrics {
     help: 'Bytes of torn or corrupt write-ahead log tail cut off at start',
     registers: [this.registry],
   });
+  /** Counts a request refused whole at a limit. */
+  refuse(protocol: 'http' | 'grpc', reason: RefusalReason): void {
+    this.refused.inc({ protocol, reason });
+  }
+
   /** Read at scrape time; the collector points these at the log and the writer. */
   readonly sources = { walPendingBytes: (): number => 0, writeLagBytes: (): number => 0 };
 

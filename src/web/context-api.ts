@@ -13,7 +13,7 @@ import type { SessionContextRow } from '../model/records.js';
 import type { IngestAuth } from '../ingest/ingest-auth.js';
 import type { CollectorMetrics } from '../ops/collector-metrics.js';
 import { cleanString } from '../pipeline/decode/text-sanitizer.js';
-import { normalizeContext } from '../pipeline/normalize/time-bounds.js';
+import { TimeClamp, timeBounds } from '../pipeline/normalize/time-bounds.js';
 import type { InputLimits } from '../pipeline/sanitize/input-limits.js';
 import { SanitizeTally } from '../pipeline/sanitize/sanitize-tally.js';
 import { deriveContext, repoName, type ContextRules } from '../pipeline/enrich/derive-context.js';
@@ -63,7 +63,7 @@ export function registerContextApi(
     };
     if (b.session_id === '') return reply.code(400).send({ code: 3, message: 'session_id: empty' });
     const sentUs = Date.parse(b.ts) * 1000;
-    const ts = normalizeContext(Date.now(), limits, tally).times.micros(sentUs);
+    const ts = new TimeClamp(timeBounds(Date.now(), limits), tally).micros(sentUs);
     const { feature, chapter } = deriveContext(rules, b.git_branch, b.cwd);
     const row: SessionContextRow = {
       key: contentKey(

@@ -117,7 +117,7 @@ export class OtlpGrpcReceiver {
             if (err instanceof Unauthenticated) fail(GrpcCode.UNAUTHENTICATED, err.message);
             else if (err instanceof DecodeError) fail(GrpcCode.INVALID_ARGUMENT, err.message);
             else if (err instanceof TooManyRecordsError) {
-              this.metrics.refused.inc({ protocol: 'grpc', reason: 'too_many_records' });
+              this.metrics.refuse('grpc', 'too_many_records');
               fail(GrpcCode.RESOURCE_EXHAUSTED, err.message);
             } else if (err instanceof WalRecordTooLargeError) fail(GrpcCode.RESOURCE_EXHAUSTED, err.message);
             else if (err instanceof WalFullError)

@@ -40,9 +40,7 @@ export function httpServerOptions(
 /** Counts the requests Node refuses before any route sees them (Fastify still answers them). */
 export function countClientErrors(server: Server, metrics: CollectorMetrics): void {
   server.on('clientError', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'HPE_HEADER_OVERFLOW')
-      metrics.refused.inc({ protocol: 'http', reason: 'header_too_large' });
-    else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT')
-      metrics.refused.inc({ protocol: 'http', reason: 'request_timeout' });
+    if (err.code === 'HPE_HEADER_OVERFLOW') metrics.refuse('http', 'header_too_large');
+    else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') metrics.refuse('http', 'request_timeout');
   });
 }

@@ -110,12 +110,12 @@ export async function registerOtlpHttp(
           );
         } catch (err) {
           if (err instanceof HttpError) {
-            if (err.statusCode === 413) metrics.refused.inc({ protocol: 'http', reason: 'body_too_large' });
+            if (err.statusCode === 413) metrics.refuse('http', 'body_too_large');
             return done(sendStatus(reply, err.statusCode, err.message, json));
           }
           if (err instanceof DecodeError) return done(sendStatus(reply, 400, err.message, json));
           if (err instanceof TooManyRecordsError) {
-            metrics.refused.inc({ protocol: 'http', reason: 'too_many_records' });
+            metrics.refuse('http', 'too_many_records');
             return done(sendStatus(reply, 413, err.message, json));
           }
           if (err instanceof WalRecordTooLargeError) return done(sendStatus(reply, 413, err.message, json));
