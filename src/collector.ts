@@ -15,6 +15,7 @@ import { InThreadPipeline, type PipelineRunner } from './ingest/pipeline-runner.
 import { PipelinePool } from './ingest/pipeline-pool.js';
 import { OtlpGrpcReceiver } from './ingest/otlp-grpc/otlp-grpc-receiver.js';
 import { registerOtlpHttp, sendStatus } from './ingest/otlp-http/otlp-http-receiver.js';
+import { countClientErrors, httpServerOptions } from './ingest/otlp-http/http-server-limits.js';
 import type { OpenWalFile } from './wal/wal-file.js';
 import { CollectorMetrics } from './ops/collector-metrics.js';
 import { DuckdbStore } from './store/duckdb/duckdb-store.js';
@@ -112,6 +113,7 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
   const pipelineConfig = {
     attribution: { ...cfg.attribution, validation: { ...cfg.validation } },
     redaction: redactionSettings(cfg.redaction, path.join(cfg.dataDir, REDACTION_KEY_FILE)),
+    limits: cfg.limits,
   };
   const pipeline: PipelineRunner =
     cfg.pipeline.workers > 0
@@ -120,12 +122,16 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
         )
       : new InThreadPipeline(pipelineConfig);
   const ingest = new IngestService(wal, metrics, pipeline);
+  const serverOptions = httpServerOptions(cfg.limits, cfg.sql.timeoutMs);
   const app = Fastify({
-    ...(tls ? { https: tls } : {}),
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
+    ...serverOptions,
+    // With TLS, Fastify builds an https server from `https` alone: the header and time limits go there.
+    ...(tls ? { https: { ...tls, ...serverOptions.http } } : {}),
   });
+  countClientErrors(app.server, metrics);
   await registerOtlpHttp(app, ingest, metrics, {
     ...cfg.limits,
     auth,
@@ -156,11 +162,18 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
     : null;
   retention?.start();
   registerRetentionApi(app, { retention, store, auth, members });
-  registerContextApi(app, store, auth, {
-    ...compileAttribution(cfg.attribution),
-    featurePathPattern: new RegExp(cfg.attribution.featurePathPattern),
-    chapterPathPattern: new RegExp(cfg.attribution.chapterPathPattern, 'i'),
-  });
+  registerContextApi(
+    app,
+    store,
+    auth,
+    {
+      ...compileAttribution(cfg.attribution),
+      featurePathPattern: new RegExp(cfg.attribution.featurePathPattern),
+      chapterPathPattern: new RegExp(cfg.attribution.chapterPathPattern, 'i'),
+    },
+    cfg.limits,
+    metrics,
+  );
   registerOpsRoutes(app, metrics.registry, {
     ready: () =>
       writer.healthy()
@@ -185,6 +198,9 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
     host: cfg.host,
     port: cfg.grpcPort,
     maxMessageBytes: cfg.limits.maxDecompressedBytes,
+    idleTimeoutMs: cfg.limits.idleTimeoutMs,
+    maxConnectionAgeMs: cfg.limits.grpcMaxConnectionAgeMs,
+    maxConnectionAgeGraceMs: cfg.limits.requestTimeoutMs,
     retryAfterSeconds: cfg.retryAfterSeconds,
     auth,
     tls,

@@ -11,8 +11,10 @@ import { DEFAULT_ATTRIBUTION_PATTERNS } from '../pipeline/enrich/enrich-attribut
 import { RedactionConfig } from '../pipeline/redact/redaction-config.js';
 import { DEFAULT_VALIDATION_PATTERNS } from '../pipeline/enrich/validation-patterns.js';
 import { RetentionConfig } from '../retention/retention-config.js';
+import { DEFAULT_INPUT_LIMITS } from '../pipeline/sanitize/input-limits.js';
 
-const MiB = 1024 * 1024;
+const KiB = 1024;
+const MiB = 1024 * KiB;
 
 /**
  * Pipeline worker threads by default: one core is left to the main thread (HTTP, the write-ahead log,
@@ -42,6 +44,30 @@ export const LimitsConfig = z
     maxBodyBytes: bytes.default(8 * MiB),
     /** Largest request body after decompression (gzip bombs stop here). */
     maxDecompressedBytes: bytes.default(32 * MiB),
+    /** Most records (log records, spans, metric data points) in one request; more: 413, nothing stored. */
+    maxRecordsPerRequest: z.number().int().positive().default(DEFAULT_INPUT_LIMITS.maxRecordsPerRequest),
+    /** Most entries in one attribute map or array (and events or links per span); the rest are dropped, counted. */
+    maxAttributesPerRecord: z.number().int().positive().default(DEFAULT_INPUT_LIMITS.maxAttributesPerRecord),
+    /** Longest string value in UTF-8 bytes; longer ones are cut after redaction, counted. */
+    maxAttributeValueBytes: z.number().int().min(64).default(DEFAULT_INPUT_LIMITS.maxAttributeValueBytes),
+    /** Deepest nesting of arrays and maps in a value; deeper parts become null, counted. */
+    maxValueDepth: z.number().int().min(1).max(64).default(DEFAULT_INPUT_LIMITS.maxValueDepth),
+    /** Largest HTTP request header block (Node's maxHeaderSize); larger: 431. */
+    maxHeaderBytes: bytes.default(16 * KiB),
+    /** A connection idle this long is closed: HTTP keep-alive and socket inactivity, gRPC max connection idle. */
+    idleTimeoutMs: z.number().int().positive().default(60_000),
+    /** A whole HTTP request (headers and body) must arrive within this (408 after); also gRPC's grace after max age. */
+    requestTimeoutMs: z.number().int().positive().default(30_000),
+    /** A gRPC connection is asked to reconnect (GOAWAY) after this long; calls in flight get requestTimeoutMs more. */
+    grpcMaxConnectionAgeMs: z
+      .number()
+      .int()
+      .positive()
+      .default(30 * 60_000),
+    /** Times later than the receive time plus this are clamped to the receive time (or the observed time). */
+    maxFutureSkewMs: z.number().int().min(0).default(DEFAULT_INPUT_LIMITS.maxFutureSkewMs),
+    /** Times before this (ISO 8601), 0 and unset included, are clamped to the receive time (or the observed time). */
+    minTimestamp: z.iso.datetime({ offset: true }).default(DEFAULT_INPUT_LIMITS.minTimestamp),
   })
   .prefault({});
 

@@ -2,7 +2,9 @@
  * What both receivers do with an export request: run the pipeline (on this thread or a worker, see
  * pipeline-runner.ts), append the encoded rows to the write-ahead log, and resolve only once they are
  * durable. Errors are typed so each receiver maps them to its protocol: DecodeError → 400 /
- * INVALID_ARGUMENT, WalFullError → 429 / RESOURCE_EXHAUSTED, WalUnavailableError → 503 / UNAVAILABLE.
+ * INVALID_ARGUMENT, TooManyRecordsError → 413 / RESOURCE_EXHAUSTED (no RetryInfo: retrying the same
+ * batch cannot help), WalFullError → 429 / RESOURCE_EXHAUSTED, WalUnavailableError → 503 / UNAVAILABLE.
+ * What the pipeline sanitized is counted by reason (`unsilo_input_sanitized_total`).
  */
 import type { Signal } from '../model/otlp.js';
 import type { Encoding } from '../pipeline/decode/decode-otlp.js';
@@ -44,6 +46,8 @@ export class IngestService implements Ingest {
   ): Promise<IngestResult> {
     const result = await this.pipeline.run({ signal, encoding, body, tokenMember: request.tokenMember });
     if (result.rejected > 0) this.metrics.rejected.inc({ signal }, result.rejected);
+    for (const [reason, n] of Object.entries(result.sanitized))
+      this.metrics.sanitized.inc({ signal, reason }, n);
     if (result.payload !== null) {
       await this.wal.append(result.payload);
       this.metrics.received.inc({ signal }, result.accepted);

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { capture } from '../../test/fixtures/captures.js';
 import type { Signal } from '../model/otlp.js';
-import { DecodeError, type Encoding } from '../pipeline/decode/decode-otlp.js';
+import { DecodeError, TooManyRecordsError, type Encoding } from '../pipeline/decode/decode-otlp.js';
+import { DEFAULT_INPUT_LIMITS } from '../pipeline/sanitize/input-limits.js';
 import { DEFAULT_ATTRIBUTION_PATTERNS } from '../pipeline/enrich/enrich-attribution.js';
 import { decodeRows } from '../wal/wal-payload.js';
 import { PipelinePool } from './pipeline-pool.js';
@@ -110,9 +111,22 @@ describe('PipelinePool', () => {
     expect(big.subarray(7, 7 + bin.length).equals(bin)).toBe(true);
   });
 
+  it('holds the worker to the configured limits, and brings back TooManyRecordsError and the sanitized counts', async () => {
+    const limits = { ...DEFAULT_INPUT_LIMITS, maxRecordsPerRequest: 1 };
+    const p = new PipelinePool(1, { attribution: DEFAULT_ATTRIBUTION_PATTERNS, limits });
+    pools.push(p);
+    const refused = p.run(task('logs', 'json', capture('http-json/logs-1.json')));
+    await expect(refused).rejects.toBeInstanceOf(TooManyRecordsError);
+    await expect(refused).rejects.toThrow(/limits\.maxRecordsPerRequest/);
+    const one = { resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: { stringValue: 'a\u0000b' } }] }] }] };
+    const out = await p.run(task('logs', 'json', Buffer.from(JSON.stringify(one))));
+    expect(out.accepted).toBe(1);
+    expect(out.sanitized).toEqual({ nul_removed: 1, timestamp_too_old: 1 });
+  });
+
   it('answers a request with nothing to store with no payload', async () => {
     const out = await pool(1).run(task('logs', 'json', Buffer.from('{"resourceLogs":[]}')));
-    expect(out).toEqual({ payload: null, accepted: 0, rejected: 0, rejectReason: '' });
+    expect(out).toEqual({ payload: null, accepted: 0, rejected: 0, rejectReason: '', sanitized: {} });
   });
 
   it('refuses work once closed, and closes more than once', async () => {

@@ -5,12 +5,14 @@
  * A request body goes to the worker with the fewest tasks in flight, moved rather than copied (its
  * ArrayBuffer is transferred when the Buffer spans all of it, else copied once into one that is);
  * the encoded log payload comes back the same way. Errors keep their type across the hop: a
- * DecodeError in the worker is a DecodeError here, with the same message (400 / INVALID_ARGUMENT);
- * anything else rejects as a plain Error (500). A worker that dies fails its in-flight tasks and is
+ * DecodeError in the worker is a DecodeError here, with the same message (400 / INVALID_ARGUMENT), a
+ * TooManyRecordsError a TooManyRecordsError (413 / RESOURCE_EXHAUSTED); anything else rejects as a
+ * plain Error (500). A worker that dies fails its in-flight tasks and is
  * replaced; while no worker is up, tasks run on the calling thread. Under tsx or vitest the sources are .ts, and the worker registers tsx's loader first.
  */
 import { Worker } from 'node:worker_threads';
-import { DecodeError } from '../pipeline/decode/decode-otlp.js';
+import { DecodeError, TooManyRecordsError } from '../pipeline/decode/decode-otlp.js';
+import type { SanitizeCounts } from '../pipeline/sanitize/sanitize-tally.js';
 import {
   InThreadPipeline,
   type PipelineConfig,
@@ -37,8 +39,12 @@ export type ReplyMessage =
       accepted: number;
       rejected: number;
       rejectReason: string;
+      sanitized: SanitizeCounts;
     }
-  | { id: number; ok: false; decodeError: boolean; message: string; stack: string };
+  | { id: number; ok: false; kind: FailureKind; message: string; stack: string };
+
+/** Which typed error a worker's failure was, so it is rethrown as one here. */
+export type FailureKind = 'decode' | 'too-many-records' | 'other';
 
 export interface PipelineWorkerData {
   config: PipelineConfig;
@@ -155,9 +161,12 @@ export class PipelinePool implements PipelineRunner {
           accepted: m.accepted,
           rejected: m.rejected,
           rejectReason: m.rejectReason,
+          sanitized: m.sanitized,
         });
-      } else if (m.decodeError) {
+      } else if (m.kind === 'decode') {
         p.reject(new DecodeError(m.message));
+      } else if (m.kind === 'too-many-records') {
+        p.reject(new TooManyRecordsError(m.message));
       } else {
         const err = new Error(`pipeline worker: ${m.message}`);
         err.stack = `${err.message}\n(in the worker) ${m.stack}`;

@@ -2,7 +2,8 @@
  * Where a request's pipeline runs: decode → redact → normalize → enrich → the write-ahead log payload. Pure CPU,
  * so it can run on the receiving thread (`InThreadPipeline`) or in worker threads (`PipelinePool`,
  * pipeline-pool.ts) while the main thread serves HTTP, the log and the store. Both answer the same:
- * the encoded payload and the partial-success counts, or a DecodeError for an unreadable body.
+ * the encoded payload, the partial-success counts and what was sanitized, or a DecodeError for an
+ * unreadable body (TooManyRecordsError for one past the record limit).
  */
 import type { Signal } from '../model/otlp.js';
 import type { Encoding } from '../pipeline/decode/decode-otlp.js';
@@ -13,6 +14,8 @@ import {
   DEFAULT_REDACTION_SETTINGS,
   type RedactionSettings,
 } from '../pipeline/redact/redaction-config.js';
+import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../pipeline/sanitize/input-limits.js';
+import type { SanitizeCounts } from '../pipeline/sanitize/sanitize-tally.js';
 import { encodeRows } from '../wal/wal-payload.js';
 
 /**
@@ -24,6 +27,8 @@ export interface PipelineConfig {
   attribution: Parameters<typeof compileAttribution>[0];
   /** The redact stage's detectors and field rules (`redaction.*`, hash key resolved); absent: the built-in detectors. */
   redaction?: RedactionSettings;
+  /** What one request may hold (`limits.*`); absent: the defaults. */
+  limits?: InputLimits;
 }
 
 /** The part of the pipeline's context that is the same for every request. */
@@ -32,6 +37,7 @@ export type CompiledPipeline = Omit<PipelineContext, 'tokenMember'>;
 export const compilePipeline = (cfg: PipelineConfig): CompiledPipeline => ({
   attribution: compileAttribution(cfg.attribution),
   redaction: compileRedaction(cfg.redaction ?? DEFAULT_REDACTION_SETTINGS),
+  limits: cfg.limits ?? DEFAULT_INPUT_LIMITS,
 });
 
 export interface PipelineTask {
@@ -49,10 +55,12 @@ export interface PipelineOutput {
   accepted: number;
   rejected: number;
   rejectReason: string;
+  /** What was changed in the records kept, by reason. */
+  sanitized: SanitizeCounts;
 }
 
 export interface PipelineRunner {
-  /** Rejects with DecodeError when the body as a whole cannot be read. */
+  /** Rejects with DecodeError when the body as a whole cannot be read, TooManyRecordsError past the record limit. */
   run(task: PipelineTask): Promise<PipelineOutput>;
   /** Idempotent. */
   close(): Promise<void>;
@@ -67,6 +75,7 @@ export function runTask(task: PipelineTask, pipeline: CompiledPipeline): Pipelin
     accepted: r.accepted,
     rejected: r.rejected,
     rejectReason: r.rejectReason,
+    sanitized: r.sanitized,
   };
 }
 

@@ -1,6 +1,9 @@
 /** The collector's own counters, in Prometheus text format on GET /metrics (prom-client). */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** Why a request was refused whole: the limit it passed. */
+export type RefusalReason = 'too_many_records' | 'body_too_large' | 'header_too_large' | 'request_timeout';
+
 export class CollectorMetrics {
   readonly registry = new Registry();
   readonly requests = new Counter({
@@ -26,6 +29,18 @@ export class CollectorMetrics {
     name: 'unsilo_records_rejected_total',
     help: 'Records refused (malformed), reported to the sender as partial success',
     labelNames: ['signal'] as const,
+    registers: [this.registry],
+  });
+  readonly sanitized = new Counter({
+    name: 'unsilo_input_sanitized_total',
+    help: 'Values changed or dropped in records that were kept (cut, clamped, replaced), by reason',
+    labelNames: ['signal', 'reason'] as const,
+    registers: [this.registry],
+  });
+  readonly refused = new Counter({
+    name: 'unsilo_requests_refused_total',
+    help: 'Requests refused whole at a limit (limits.*), by reason',
+    labelNames: ['protocol', 'reason'] as const,
     registers: [this.registry],
   });
   readonly stored = new Counter({
@@ -62,6 +77,11 @@ export class CollectorMetrics {
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
+  /** Counts a request refused whole at a limit. */
+  refuse(protocol: 'http' | 'grpc', reason: RefusalReason): void {
+    this.refused.inc({ protocol, reason });
+  }
+
   /** Read at scrape time; the collector points these at the log and the writer. */
   readonly sources = { walPendingBytes: (): number => 0, writeLagBytes: (): number => 0 };
 

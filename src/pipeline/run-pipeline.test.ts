@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { capture } from '../../test/fixtures/captures.js';
 import { compileAttribution, DEFAULT_ATTRIBUTION_PATTERNS } from './enrich/enrich-attribution.js';
+import { TooManyRecordsError } from './decode/decode-otlp.js';
 import { runPipeline } from './run-pipeline.js';
+import { DEFAULT_INPUT_LIMITS } from './sanitize/input-limits.js';
 
 const ctx = { tokenMember: null, attribution: compileAttribution(DEFAULT_ATTRIBUTION_PATTERNS) };
 
@@ -107,5 +109,120 @@ describe('runPipeline on real Claude Code captures', () => {
     expect(() => runPipeline('logs', 'json', Buffer.from('[1]'), ctx)).toThrow(
       /expected an ExportLogsServiceRequest object/,
     );
+  });
+});
+
+describe('runPipeline on hostile input', () => {
+  const NOW_MS = Date.UTC(2026, 10, 28, 12, 0, 0);
+  const SANE_NS = String(BigInt(Date.UTC(2026, 10, 28, 7, 0, 0)) * 1_000_000n);
+  const s = (key: string, v: string) => ({ key, value: { stringValue: v } });
+
+  function hostileLogs(timeUnixNano: string, observedTimeUnixNano = SANE_NS): Buffer {
+    const record = {
+      timeUnixNano,
+      observedTimeUnixNano,
+      body: { stringValue: 'claude_code.api_request' },
+      attributes: [
+        s('event.name', 'api_request'),
+        s('session.id', 'ses\u0000sion'),
+        s('session.id', 'forged'),
+        s('model', 'claude\ud800'),
+        { key: 'input_tokens', value: { intValue: '9223372036854775807' } },
+        { key: 'cost_usd', value: { doubleValue: 'NaN' } },
+        s('duration_ms', '-250'),
+        { key: '__proto__', value: { kvlistValue: { values: [s('polluted', 'yes')] } } },
+        s('long', 'z'.repeat(100)),
+        ...Array.from({ length: 10 }, (_, i) => s(`extra.${i}`, 'x')),
+      ],
+    };
+    return Buffer.from(JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [record] }] }] }));
+  }
+
+  const limits = { ...DEFAULT_INPUT_LIMITS, maxAttributesPerRecord: 12, maxAttributeValueBytes: 24 };
+
+  it('stores a record full of traps with sane columns, and counts every change', () => {
+    const future = String(BigInt(NOW_MS + 3 * 86_400_000) * 1_000_000n);
+    const r = runPipeline('logs', 'json', hostileLogs(future), { ...ctx, limits, nowMs: NOW_MS });
+    expect([r.accepted, r.rejected]).toEqual([1, 0]);
+    const row = r.rows.events[0];
+    expect(row).toMatchObject({
+      session_id: 'session',
+      model: 'claude\uFFFD',
+      input_tokens: null,
+      cost_usd: null,
+      duration_ms: 0,
+      ts: Date.UTC(2026, 10, 28, 7, 0, 0) * 1000,
+    });
+    const attrs = JSON.parse(row?.attributes ?? '{}') as Record<string, unknown>;
+    expect(Object.keys(attrs)).toContain('__proto__');
+    expect(attrs).toMatchObject({ long: 'z'.repeat(24), cost_usd: 'NaN', 'unsilo.dropped_attributes': 6 });
+    expect(r.sanitized).toEqual({
+      nul_removed: 1,
+      duplicate_key: 1,
+      invalid_utf8: 1,
+      non_finite_number: 1,
+      attributes_dropped: 6,
+      value_truncated: 1,
+      timestamp_in_future: 1,
+      number_out_of_range: 1,
+      negative_duration: 1,
+    });
+  });
+
+  it('keys a clamped record by the time as sent, so a retry later is still the same row', () => {
+    const body = () => hostileLogs('99999999999999999999');
+    const first = runPipeline('logs', 'json', body(), { ...ctx, limits, nowMs: NOW_MS }).rows.events[0];
+    const retry = runPipeline('logs', 'json', body(), { ...ctx, limits, nowMs: NOW_MS + 5_000 }).rows
+      .events[0];
+    expect(retry?.key).toBe(first?.key);
+  });
+
+  it('refuses a request past the record limit whole', () => {
+    expect(() =>
+      runPipeline('logs', 'json', capture('http-json/logs-1.json'), {
+        ...ctx,
+        limits: { ...DEFAULT_INPUT_LIMITS, maxRecordsPerRequest: 1 },
+      }),
+    ).toThrow(TooManyRecordsError);
+  });
+
+  it('gives spans and metric points no negative durations and no unstorable integers', () => {
+    const traces = {
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: '5b8efff798038103d269b633813fc60c',
+                  spanId: 'eee19b7ec3c1b173',
+                  startTimeUnixNano: SANE_NS,
+                  endTimeUnixNano: String(BigInt(SANE_NS) - 1_000_000_000n),
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const spans = runPipeline('traces', 'json', Buffer.from(JSON.stringify(traces)), {
+      ...ctx,
+      nowMs: NOW_MS,
+    });
+    expect(spans.rows.spans[0]).toMatchObject({ duration_ms: 0 });
+    expect(spans.sanitized).toEqual({ negative_duration: 1 });
+    const point = { timeUnixNano: SANE_NS, count: '18446744073709551615', sum: 1 };
+    const metrics = {
+      resourceMetrics: [
+        {
+          scopeMetrics: [
+            { metrics: [{ name: 'm', histogram: { aggregationTemporality: 1, dataPoints: [point] } }] },
+          ],
+        },
+      ],
+    };
+    const m = runPipeline('metrics', 'json', Buffer.from(JSON.stringify(metrics)), { ...ctx, nowMs: NOW_MS });
+    expect(m.rows.metrics[0]).toMatchObject({ count: null, value: 1 });
+    expect(m.sanitized).toEqual({ number_out_of_range: 1 });
   });
 });

@@ -5,6 +5,8 @@
  * receiver answer Claude Code. A record the decoder refuses is reported as partial success, as the
  * collector would; nothing is normalized here (that stays the collector's job).
  */
+import type { InputLimits } from '../pipeline/sanitize/input-limits.js';
+import { SanitizeTally } from '../pipeline/sanitize/sanitize-tally.js';
 import type { Signal } from '../model/otlp.js';
 import { decodeOtlp, type Encoding } from '../pipeline/decode/decode-otlp.js';
 import { encodeOtlp, recordCount } from '../pipeline/encode/encode-otlp.js';
@@ -17,10 +19,12 @@ export class RelayIngest implements Ingest {
   constructor(
     private readonly buffer: RelayBuffer,
     private readonly redaction: Redaction,
+    private readonly limits: InputLimits,
   ) {}
 
   async ingest(signal: Signal, encoding: Encoding, body: Buffer): Promise<IngestResult> {
-    const decoded = decodeOtlp(signal, encoding, body);
+    // The collector applies its own limits again; here they keep a hostile local client bounded.
+    const decoded = decodeOtlp(signal, encoding, body, { limits: this.limits, tally: new SanitizeTally() });
     const batch = redactBatch(decoded.batch, this.redaction, null);
     const accepted = recordCount(batch);
     if (accepted > 0) await this.buffer.append(signal, encodeOtlp(batch), accepted);

@@ -9,6 +9,7 @@
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { httpServerOptions } from '../ingest/otlp-http/http-server-limits.js';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import pino from 'pino';
 import { REDACTION_KEY_FILE } from '../config/data-dir.js';
@@ -67,11 +68,12 @@ export async function startRelay(cfg: RelayConfig): Promise<Relay> {
     const redaction = compileRedaction(
       redactionSettings(cfg.redaction, path.join(cfg.dataDir, REDACTION_KEY_FILE)),
     );
-    const ingest = new RelayIngest(buffer, redaction);
+    const ingest = new RelayIngest(buffer, redaction, cfg.limits);
     const metrics = new CollectorMetrics();
     const app = Fastify({
       loggerInstance: logger as FastifyBaseLogger,
       logController: new LogController({ disableRequestLogging: true }),
+      ...httpServerOptions(cfg.limits, 0),
     });
     const rcfg = { auth: OPEN_AUTH, retryAfterSeconds: cfg.retryAfterSeconds };
     await registerOtlpHttp(app, ingest, metrics, { ...cfg.limits, ...rcfg });
@@ -89,6 +91,9 @@ export async function startRelay(cfg: RelayConfig): Promise<Relay> {
       host: cfg.host,
       port: cfg.grpcPort,
       maxMessageBytes: cfg.limits.maxDecompressedBytes,
+      idleTimeoutMs: cfg.limits.idleTimeoutMs,
+      maxConnectionAgeMs: cfg.limits.grpcMaxConnectionAgeMs,
+      maxConnectionAgeGraceMs: cfg.limits.requestTimeoutMs,
       // Loopback only: Claude Code reaches the relay in plaintext; the upstream may be HTTPS.
       tls: null,
     });

@@ -3,12 +3,19 @@
  * runs: time, working directory, git branch, remote and head commit. Same token as ingest. The
  * collector derives feature and chapter and stores the context; each event of the session then gets
  * the context in force at its timestamp. The hooks never send the prompt, and this endpoint would not
- * store it.
+ * store it. Hostile input is treated as in OTLP: NULs and lone surrogates are cleaned out of the strings,
+ * a time outside `limits.minTimestamp` … now + `limits.maxFutureSkewMs` is stored as the receive
+ * time (the key keeps the time as sent), each counted in `unsilo_input_sanitized_total{signal="context"}`.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { SessionContextRow } from '../model/records.js';
 import type { IngestAuth } from '../ingest/ingest-auth.js';
+import type { CollectorMetrics } from '../ops/collector-metrics.js';
+import { cleanString } from '../pipeline/decode/text-sanitizer.js';
+import { TimeClamp, timeBounds } from '../pipeline/normalize/time-bounds.js';
+import type { InputLimits } from '../pipeline/sanitize/input-limits.js';
+import { SanitizeTally } from '../pipeline/sanitize/sanitize-tally.js';
 import { deriveContext, repoName, type ContextRules } from '../pipeline/enrich/derive-context.js';
 import { contentKey } from '../pipeline/normalize/identity.js';
 import type { Store } from '../store/store.js';
@@ -30,6 +37,8 @@ export function registerContextApi(
   store: Store,
   auth: IngestAuth,
   rules: ContextRules,
+  limits: InputLimits,
+  metrics: CollectorMetrics,
 ): void {
   app.post('/v1/context', async (req, reply) => {
     const who = await auth.check(req.headers.authorization);
@@ -41,13 +50,25 @@ export function registerContextApi(
         .join('; ');
       return reply.code(400).send({ code: 3, message });
     }
-    const b = parsed.data;
-    const ts = Date.parse(b.ts) * 1000;
+    const tally = new SanitizeTally();
+    const clean = (s: string | null): string | null => (s === null ? null : cleanString(s, tally));
+    const b = {
+      ...parsed.data,
+      session_id: cleanString(parsed.data.session_id, tally),
+      hook_event: cleanString(parsed.data.hook_event, tally),
+      cwd: clean(parsed.data.cwd),
+      git_branch: clean(parsed.data.git_branch),
+      git_remote: clean(parsed.data.git_remote),
+      git_commit: clean(parsed.data.git_commit),
+    };
+    if (b.session_id === '') return reply.code(400).send({ code: 3, message: 'session_id: empty' });
+    const sentUs = Date.parse(b.ts) * 1000;
+    const ts = new TimeClamp(timeBounds(Date.now(), limits), tally).micros(sentUs);
     const { feature, chapter } = deriveContext(rules, b.git_branch, b.cwd);
     const row: SessionContextRow = {
       key: contentKey(
         b.session_id,
-        String(ts),
+        String(sentUs),
         b.hook_event,
         b.cwd ?? '',
         b.git_branch ?? '',
@@ -65,6 +86,8 @@ export function registerContextApi(
       chapter,
     };
     await store.writeContexts([row]);
+    for (const [reason, n] of Object.entries(tally.counts))
+      metrics.sanitized.inc({ signal: 'context', reason }, n);
     return {};
   });
 }

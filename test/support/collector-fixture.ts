@@ -52,6 +52,20 @@ export async function startTestCollector(
   });
 }
 
+/**
+ * Whether the store writer took everything acknowledged within `ms`. It retries a failed batch
+ * forever, so a row that cannot be stored never drains: the bound makes that a plain `false`.
+ */
+export async function drainedWithin(c: Collector, ms = 20_000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const stuck = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([c.drained().then(() => true), stuck]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export interface SpawnedCollector {
   child: ChildProcess;
   dataDir: string;

@@ -3,12 +3,15 @@
  * when the collector has a certificate).
  * Messages are read as raw bytes and decoded by the same pipeline as HTTP; grpc-js enforces the size
  * limit after decompression. Errors map to INVALID_ARGUMENT, RESOURCE_EXHAUSTED (with a RetryInfo
- * detail, so OTLP clients retry) and UNAVAILABLE.
+ * detail, so OTLP clients retry, when the log is full; without one past the record limit) and
+ * UNAVAILABLE. Slow or idle clients: a connection with no call for `idleTimeoutMs` is closed, and every
+ * connection is recycled after its max age (GOAWAY, then closed after the grace), so no call can hold
+ * one forever. Metadata size is Node's HTTP/2 default (grpc-js offers no option for it).
  */
 import * as grpc from '@grpc/grpc-js';
 import type { Signal } from '../../model/otlp.js';
 import type { CollectorMetrics } from '../../ops/collector-metrics.js';
-import { DecodeError } from '../../pipeline/decode/decode-otlp.js';
+import { DecodeError, TooManyRecordsError } from '../../pipeline/decode/decode-otlp.js';
 import { grpcPath } from '../../pipeline/decode/otlp-proto.js';
 import { WalFullError, WalRecordTooLargeError, WalUnavailableError } from '../../wal/write-ahead-log.js';
 import type { TlsFiles } from '../../config/tls-files.js';
@@ -24,6 +27,12 @@ export interface OtlpGrpcConfig {
   port: number;
   /** Largest message after decompression, in bytes. */
   maxMessageBytes: number;
+  /** A connection with no call for this long is closed. */
+  idleTimeoutMs: number;
+  /** A connection is asked to reconnect (GOAWAY) after this long… */
+  maxConnectionAgeMs: number;
+  /** …and closed this much later, calls still in flight or not. */
+  maxConnectionAgeGraceMs: number;
   retryAfterSeconds: number;
   /** Serve gRPC over TLS with this certificate and key; h2c (plaintext) when null. */
   tls: TlsFiles | null;
@@ -51,6 +60,9 @@ export class OtlpGrpcReceiver {
   async start(): Promise<void> {
     const server = new grpc.Server({
       'grpc.max_receive_message_length': this.cfg.maxMessageBytes,
+      'grpc.max_connection_idle_ms': this.cfg.idleTimeoutMs,
+      'grpc.max_connection_age_ms': this.cfg.maxConnectionAgeMs,
+      'grpc.max_connection_age_grace_ms': this.cfg.maxConnectionAgeGraceMs,
     });
     for (const signal of SIGNALS) {
       const definition: grpc.ServiceDefinition = {
@@ -114,7 +126,10 @@ export class OtlpGrpcReceiver {
           (err: unknown) => {
             if (err instanceof Unauthenticated) fail(GrpcCode.UNAUTHENTICATED, err.message);
             else if (err instanceof DecodeError) fail(GrpcCode.INVALID_ARGUMENT, err.message);
-            else if (err instanceof WalRecordTooLargeError) fail(GrpcCode.RESOURCE_EXHAUSTED, err.message);
+            else if (err instanceof TooManyRecordsError) {
+              this.metrics.refuse('grpc', 'too_many_records');
+              fail(GrpcCode.RESOURCE_EXHAUSTED, err.message);
+            } else if (err instanceof WalRecordTooLargeError) fail(GrpcCode.RESOURCE_EXHAUSTED, err.message);
             else if (err instanceof WalFullError)
               fail(GrpcCode.RESOURCE_EXHAUSTED, err.message, this.cfg.retryAfterSeconds);
             else if (err instanceof WalUnavailableError)

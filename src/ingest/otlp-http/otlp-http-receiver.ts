@@ -1,7 +1,8 @@
 /**
  * OTLP/HTTP receiver: POST /v1/logs, /v1/metrics, /v1/traces with application/x-protobuf or
  * application/json bodies (gzip or deflate too). Replies per the OTLP spec: 200 with the
- * Export*ServiceResponse (partial_success when records were rejected), 400 undecodable, 413 too large,
+ * Export*ServiceResponse (partial_success when records were rejected), 400 undecodable, 413 too large
+ * (body bytes, or more records than `limits.maxRecordsPerRequest`),
  * 415 unknown content type, 429/503 with Retry-After when the log cannot take the batch, and a
  * google.rpc.Status body in the request's encoding on every error.
  */
@@ -9,7 +10,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Readable } from 'node:stream';
 import type { Signal } from '../../model/otlp.js';
 import type { CollectorMetrics } from '../../ops/collector-metrics.js';
-import { DecodeError, type Encoding } from '../../pipeline/decode/decode-otlp.js';
+import { DecodeError, TooManyRecordsError, type Encoding } from '../../pipeline/decode/decode-otlp.js';
 import { WalFullError, WalRecordTooLargeError, WalUnavailableError } from '../../wal/write-ahead-log.js';
 import type { Authenticator } from '../ingest-auth.js';
 import type { Ingest } from '../ingest-service.js';
@@ -108,8 +109,15 @@ export async function registerOtlpHttp(
               .send(exportResponse(signal, json, result.rejected, result.rejectReason)),
           );
         } catch (err) {
-          if (err instanceof HttpError) return done(sendStatus(reply, err.statusCode, err.message, json));
+          if (err instanceof HttpError) {
+            if (err.statusCode === 413) metrics.refuse('http', 'body_too_large');
+            return done(sendStatus(reply, err.statusCode, err.message, json));
+          }
           if (err instanceof DecodeError) return done(sendStatus(reply, 400, err.message, json));
+          if (err instanceof TooManyRecordsError) {
+            metrics.refuse('http', 'too_many_records');
+            return done(sendStatus(reply, 413, err.message, json));
+          }
           if (err instanceof WalRecordTooLargeError) return done(sendStatus(reply, 413, err.message, json));
           if (err instanceof WalFullError)
             return done(sendStatus(reply, 429, err.message, json, cfg.retryAfterSeconds));

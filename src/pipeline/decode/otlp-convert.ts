@@ -13,16 +13,16 @@ import type {
   Scope,
   Temporality,
 } from '../../model/otlp.js';
+import { anyValue, attributes, type ValueContext } from './otlp-attributes.js';
 import {
-  anyValue,
   arr,
-  attributes,
   DecodeError,
   enumInt,
   idHex,
   int64String,
   num,
   obj,
+  objects,
   str,
   within,
 } from './otlp-values.js';
@@ -72,8 +72,15 @@ function scopeOf(v: unknown, path: string): Scope {
   return { name: str(s.name, `${path}.name`), version: str(s.version, `${path}.version`) };
 }
 
+/** A span's events or links, at most `maxEntries` (OTLP's dropped_events_count / dropped_links_count); counted. */
+function capped(list: Obj[], cx: ValueContext): Obj[] {
+  if (list.length <= cx.maxEntries) return list;
+  cx.tally.add('attributes_dropped', list.length - cx.maxEntries);
+  return list.slice(0, cx.maxEntries);
+}
+
 /** One log record; errors name fields relative to the record (the caller prefixes its path). */
-function logRecord(r: Obj): DecodedLogRecord {
+function logRecord(r: Obj, cx: ValueContext): DecodedLogRecord {
   const time = int64String(r.timeUnixNano, '.timeUnixNano');
   const observed = int64String(r.observedTimeUnixNano, '.observedTimeUnixNano');
   return {
@@ -81,28 +88,28 @@ function logRecord(r: Obj): DecodedLogRecord {
     observedTimeUnixNano: observed,
     severityNumber: enumInt(r.severityNumber, SEVERITY, '.severityNumber'),
     severityText: str(r.severityText, '.severityText'),
-    body: anyValue(r.body, '.body'),
-    attributes: attributes(r.attributes, '.attributes'),
+    body: anyValue(r.body, '.body', cx),
+    attributes: attributes(r.attributes, '.attributes', cx),
     traceId: idHex(r.traceId, 16, '.traceId'),
     spanId: idHex(r.spanId, 8, '.spanId'),
     eventName: str(r.eventName, '.eventName'),
   };
 }
 
-export function convertLogs(req: unknown): Converted<DecodedLogs> {
+export function convertLogs(req: unknown, cx: ValueContext): Converted<DecodedLogs> {
   const rej = new Rejections();
-  const resources = arr(obj(req, 'request').resourceLogs, 'resourceLogs').map((rl, i) => {
+  const resources = objects(obj(req, 'request').resourceLogs, 'resourceLogs').map((rl, i) => {
     const p = `resourceLogs[${i}]`;
     return {
-      resource: attributes(obj(rl.resource, `${p}.resource`).attributes, `${p}.resource.attributes`),
-      scopes: arr(rl.scopeLogs, `${p}.scopeLogs`).map((sl, j) => {
+      resource: attributes(obj(rl.resource, `${p}.resource`).attributes, `${p}.resource.attributes`, cx),
+      scopes: objects(rl.scopeLogs, `${p}.scopeLogs`).map((sl, j) => {
         const records: DecodedLogRecord[] = [];
         const list = arr(sl.logRecords, `${p}.scopeLogs[${j}].logRecords`);
         for (let k = 0; k < list.length; k++) {
           try {
             const r = obj(list[k], 'logRecord');
             try {
-              records.push(logRecord(r));
+              records.push(logRecord(r, cx));
             } catch (err) {
               throw within(err, `${p}.scopeLogs[${j}].logRecords[${k}]`);
             }
@@ -126,7 +133,7 @@ function temporalityOf(v: unknown, path: string): Temporality {
   return t;
 }
 
-function metric(m: Obj, path: string, rej: Rejections): DecodedMetric {
+function metric(m: Obj, path: string, rej: Rejections, cx: ValueContext): DecodedMetric {
   const idx = METRIC_FIELDS.findIndex((f) => Object.hasOwn(m, f) && m[f] !== null);
   if (idx < 0) throw new DecodeError(`${path}: metric has no data (sum, gauge, histogram, …)`);
   const field = METRIC_FIELDS[idx] as (typeof METRIC_FIELDS)[number];
@@ -139,7 +146,7 @@ function metric(m: Obj, path: string, rej: Rejections): DecodedMetric {
     const pp = `${path}.${field}.dataPoints[${i}]`;
     try {
       const base = {
-        attributes: attributes(dp.attributes, `${pp}.attributes`),
+        attributes: attributes(dp.attributes, `${pp}.attributes`, cx),
         startTimeUnixNano: int64String(dp.startTimeUnixNano, `${pp}.startTimeUnixNano`),
         timeUnixNano: int64String(dp.timeUnixNano, `${pp}.timeUnixNano`),
       };
@@ -147,6 +154,7 @@ function metric(m: Obj, path: string, rej: Rejections): DecodedMetric {
         const value = Object.hasOwn(dp, 'asInt')
           ? Number(int64String(dp.asInt, `${pp}.asInt`))
           : num(dp.asDouble, `${pp}.asDouble`);
+        if (!Number.isFinite(value)) cx.tally.add('non_finite_number');
         points.push({ ...base, value, count: null, detail: null });
       } else {
         const count = Number(int64String(dp.count, `${pp}.count`));
@@ -159,7 +167,7 @@ function metric(m: Obj, path: string, rej: Rejections): DecodedMetric {
           detail.explicit_bounds = arr(dp.explicitBounds, `${pp}.explicitBounds`).map((b) => num(b, pp));
         }
         if (kind === 'summary') {
-          for (const q of arr(dp.quantileValues, `${pp}.quantileValues`)) {
+          for (const q of objects(dp.quantileValues, `${pp}.quantileValues`)) {
             detail[`q${num(q.quantile, pp)}`] = num(q.value, pp);
           }
         }
@@ -189,19 +197,19 @@ function metric(m: Obj, path: string, rej: Rejections): DecodedMetric {
   };
 }
 
-export function convertMetrics(req: unknown): Converted<DecodedMetrics> {
+export function convertMetrics(req: unknown, cx: ValueContext): Converted<DecodedMetrics> {
   const rej = new Rejections();
-  const resources = arr(obj(req, 'request').resourceMetrics, 'resourceMetrics').map((rm, i) => {
+  const resources = objects(obj(req, 'request').resourceMetrics, 'resourceMetrics').map((rm, i) => {
     const p = `resourceMetrics[${i}]`;
     return {
-      resource: attributes(obj(rm.resource, `${p}.resource`).attributes, `${p}.resource.attributes`),
-      scopes: arr(rm.scopeMetrics, `${p}.scopeMetrics`).map((sm, j) => {
+      resource: attributes(obj(rm.resource, `${p}.resource`).attributes, `${p}.resource.attributes`, cx),
+      scopes: objects(rm.scopeMetrics, `${p}.scopeMetrics`).map((sm, j) => {
         const metrics: DecodedMetric[] = [];
         const list = arr(sm.metrics, `${p}.scopeMetrics[${j}].metrics`);
         for (let k = 0; k < list.length; k++) {
           const mp = `${p}.scopeMetrics[${j}].metrics[${k}]`;
           try {
-            metrics.push(metric(obj(list[k], mp), mp, rej));
+            metrics.push(metric(obj(list[k], mp), mp, rej, cx));
           } catch (err) {
             rej.add(err);
           }
@@ -214,7 +222,7 @@ export function convertMetrics(req: unknown): Converted<DecodedMetrics> {
 }
 
 /** One span; errors name fields relative to the span (the caller prefixes its path). */
-function span(s: Obj): DecodedSpan {
+function span(s: Obj, cx: ValueContext): DecodedSpan {
   const traceId = idHex(s.traceId, 16, '.traceId');
   const spanId = idHex(s.spanId, 8, '.spanId');
   if (traceId === '' || spanId === '') throw new DecodeError(': a span needs a non-zero traceId and spanId');
@@ -227,34 +235,34 @@ function span(s: Obj): DecodedSpan {
     kind: enumInt(s.kind, SPAN_KIND, '.kind'),
     startTimeUnixNano: int64String(s.startTimeUnixNano, '.startTimeUnixNano'),
     endTimeUnixNano: int64String(s.endTimeUnixNano, '.endTimeUnixNano'),
-    attributes: attributes(s.attributes, '.attributes'),
-    events: arr(s.events, '.events').map((e, i) => ({
+    attributes: attributes(s.attributes, '.attributes', cx),
+    events: capped(objects(s.events, '.events'), cx).map((e, i) => ({
       timeUnixNano: int64String(e.timeUnixNano, `.events[${i}].timeUnixNano`),
       name: str(e.name, `.events[${i}].name`),
-      attributes: attributes(e.attributes, `.events[${i}].attributes`),
+      attributes: attributes(e.attributes, `.events[${i}].attributes`, cx),
     })),
-    links: arr(s.links, '.links').map((l, i) => ({
+    links: capped(objects(s.links, '.links'), cx).map((l, i) => ({
       traceId: idHex(l.traceId, 16, `.links[${i}].traceId`),
       spanId: idHex(l.spanId, 8, `.links[${i}].spanId`),
-      attributes: attributes(l.attributes, `.links[${i}].attributes`),
+      attributes: attributes(l.attributes, `.links[${i}].attributes`, cx),
     })),
     statusCode: enumInt(status.code, STATUS, '.status.code'),
     statusMessage: str(status.message, '.status.message'),
   };
 }
 
-export function convertTraces(req: unknown): Converted<DecodedTraces> {
+export function convertTraces(req: unknown, cx: ValueContext): Converted<DecodedTraces> {
   const rej = new Rejections();
-  const resources = arr(obj(req, 'request').resourceSpans, 'resourceSpans').map((rs, i) => {
+  const resources = objects(obj(req, 'request').resourceSpans, 'resourceSpans').map((rs, i) => {
     const p = `resourceSpans[${i}]`;
     return {
-      resource: attributes(obj(rs.resource, `${p}.resource`).attributes, `${p}.resource.attributes`),
-      scopes: arr(rs.scopeSpans, `${p}.scopeSpans`).map((ss, j) => {
+      resource: attributes(obj(rs.resource, `${p}.resource`).attributes, `${p}.resource.attributes`, cx),
+      scopes: objects(rs.scopeSpans, `${p}.scopeSpans`).map((ss, j) => {
         const spans: DecodedSpan[] = [];
         const list = arr(ss.spans, `${p}.scopeSpans[${j}].spans`);
         for (let k = 0; k < list.length; k++) {
           try {
-            spans.push(span(obj(list[k], '')));
+            spans.push(span(obj(list[k], ''), cx));
           } catch (err) {
             rej.add(within(err, `${p}.scopeSpans[${j}].spans[${k}]`));
           }

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { DecodedLogs } from '../../model/otlp.js';
 import { decodeOtlp } from './decode-otlp.js';
 import { requestType } from './otlp-proto.js';
-import { attributes, DecodeError, uint64Decimal } from './otlp-values.js';
+import { attributes } from './otlp-attributes.js';
+import { DecodeError, uint64Decimal } from './otlp-values.js';
+import { SanitizeTally } from '../sanitize/sanitize-tally.js';
 
 const halves = (v: bigint): [lo: number, hi: number] => [Number(v & 0xffffffffn), Number(v >> 32n)];
 
@@ -84,10 +86,11 @@ describe('error paths', () => {
       { key: 'ok', value: { stringValue: 'x' } },
       { key: 'bad', value: { arrayValue: { values: [{ intValue: '1' }, { intValue: 'nope' }] } } },
     ];
-    expect(() => attributes(attrs, 'resource.attributes')).toThrow(DecodeError);
-    expect(() => attributes(attrs, 'resource.attributes')).toThrow(
+    const cx = { maxEntries: 128, maxDepth: 8, tally: new SanitizeTally() };
+    expect(() => attributes(attrs, 'resource.attributes', cx)).toThrow(DecodeError);
+    expect(() => attributes(attrs, 'resource.attributes', cx)).toThrow(
       'resource.attributes[1].value[1]: expected a 64-bit integer, got "nope"',
     );
-    expect(attributes(attrs.slice(0, 1), 'resource.attributes')).toEqual({ ok: 'x' });
+    expect(attributes(attrs.slice(0, 1), 'resource.attributes', cx)).toEqual({ ok: 'x' });
   });
 });

@@ -8,8 +8,6 @@
  * record (`.timeUnixNano`) and prefix the record's own path only when an error is thrown (`within`),
  * so no per-field path strings are built for well-formed records.
  */
-import type { Attributes, AttrValue } from '../../model/otlp.js';
-
 export class DecodeError extends Error {
   override readonly name = 'DecodeError';
 }
@@ -21,10 +19,16 @@ export function within(err: unknown, prefix: string): unknown {
 
 type Obj = Record<string, unknown>;
 
-const has = (o: Obj, k: string): boolean => Object.hasOwn(o, k);
-
+/**
+ * A protobufjs Long. JSON.parse only makes plain objects, so a JSON `{"low":…,"high":…}` is no Long
+ * (it is no OTLP/JSON integer either).
+ */
 const isLong = (v: unknown): v is { low: number; high: number; unsigned: boolean; toString(): string } =>
-  typeof v === 'object' && v !== null && 'low' in v && 'high' in v;
+  typeof v === 'object' &&
+  v !== null &&
+  Object.getPrototypeOf(v) !== Object.prototype &&
+  typeof (v as { low?: unknown }).low === 'number' &&
+  typeof (v as { high?: unknown }).high === 'number';
 
 const DECIMAL = /^-?\d+$/;
 
@@ -133,10 +137,11 @@ export function obj(v: unknown, path: string): Obj {
   return v as Obj;
 }
 
-/** An enum that JSON may carry as an int or as its name (names map through `names`). */
+/** An enum that JSON may carry as an int32 or as its name (names map through `names`). */
 export function enumInt(v: unknown, names: Record<string, number>, path: string): number {
   if (v === undefined || v === null) return 0;
-  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  // OTLP enums are int32 on the wire; a JSON number beyond that is no enum value.
+  if (typeof v === 'number' && (v | 0) === v) return v;
   if (typeof v === 'string') {
     const n = names[v];
     if (n !== undefined) return n;
@@ -144,45 +149,14 @@ export function enumInt(v: unknown, names: Record<string, number>, path: string)
   throw new DecodeError(`${path}: unknown enum value ${JSON.stringify(v)}`);
 }
 
-export function anyValue(v: unknown, path: string): AttrValue {
-  if (v === undefined || v === null) return null;
-  const o = obj(v, path);
-  if (has(o, 'stringValue')) return str(o.stringValue, path);
-  if (has(o, 'intValue')) return int64Value(o.intValue, path);
-  if (has(o, 'doubleValue')) return num(o.doubleValue, path);
-  if (has(o, 'boolValue')) return o.boolValue === true;
-  if (has(o, 'arrayValue')) {
-    const list = arr(obj(o.arrayValue, path).values, path);
-    const out: AttrValue[] = new Array<AttrValue>(list.length);
-    for (let i = 0; i < list.length; i++) {
-      try {
-        out[i] = anyValue(list[i], '');
-      } catch (err) {
-        throw within(err, `${path}[${i}]`);
-      }
-    }
-    return out;
-  }
-  if (has(o, 'kvlistValue')) return attributes(obj(o.kvlistValue, path).values, path);
-  if (has(o, 'bytesValue')) {
-    const b = o.bytesValue;
-    return b instanceof Uint8Array ? Buffer.from(b).toString('base64') : str(b, path);
-  }
-  return null;
-}
-
-export function attributes(v: unknown, path: string): Attributes {
-  const out: Attributes = {};
+/** A list of objects (the envelope's resources and scopes, a span's events, …); anything else throws. */
+export function objects(v: unknown, path: string): Obj[] {
   const list = arr(v, path);
   for (let i = 0; i < list.length; i++) {
-    const kv = list[i] as Obj;
-    if (typeof kv !== 'object' || kv === null) throw new DecodeError(`${path}[${i}]: expected a key/value`);
-    try {
-      const key = str(kv.key, '.key');
-      out[key] = anyValue(kv.value, '.value');
-    } catch (err) {
-      throw within(err, `${path}[${i}]`);
+    const o = list[i];
+    if (typeof o !== 'object' || o === null || Array.isArray(o)) {
+      throw new DecodeError(`${path}[${i}]: expected an object`);
     }
   }
-  return out;
+  return list;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nanosToMicros, toBool, toInt, toNum, toStr } from './coerce.js';
 import { memberOf } from './identity.js';
+import { SanitizeTally } from '../sanitize/sanitize-tally.js';
 
 describe('coerce', () => {
   it.each([
@@ -28,6 +29,23 @@ describe('coerce', () => {
     expect(toStr(42)).toBe('42');
     expect(toStr('')).toBeNull();
     expect(toStr(['a'])).toBe('["a"]');
+  });
+
+  it.each([
+    ['12', 12, {}],
+    [-3, -3, {}],
+    [2 ** 53 - 1, 2 ** 53 - 1, {}],
+    ['9223372036854775807', null, { number_out_of_range: 1 }],
+    ['-9223372036854775808', null, { number_out_of_range: 1 }],
+    ['1e30', null, { number_out_of_range: 1 }],
+    [1e300, null, { number_out_of_range: 1 }],
+    ['NaN', null, {}],
+    ['Infinity', null, {}],
+    ['abc', null, {}],
+  ] as const)('toInt(%j) = %j, counted when out of range', (input, expected, counts) => {
+    const tally = new SanitizeTally();
+    expect(toInt(input, tally)).toBe(expected);
+    expect(tally.counts).toEqual(counts);
   });
 
   it('converts nanoseconds to microseconds exactly', () => {

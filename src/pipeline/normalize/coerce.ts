@@ -3,6 +3,7 @@
  * integral doubles as ints (`cost_usd` can be intValue 0). These coerce whatever arrived.
  */
 import type { AttrValue } from '../../model/otlp.js';
+import type { SanitizeTally } from '../sanitize/sanitize-tally.js';
 
 export function toNum(v: AttrValue | undefined): number | null {
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
@@ -13,9 +14,18 @@ export function toNum(v: AttrValue | undefined): number | null {
   return null;
 }
 
-export function toInt(v: AttrValue | undefined): number | null {
+/**
+ * An integer column's value: null when there is no number, and when the number is beyond ±2⁵³ (an
+ * int64 overflow, `1e30` tokens): no typed column gets an inexact or unstorable integer. The attribute
+ * JSON keeps what was sent. Such a number is counted in `tally`.
+ */
+export function toInt(v: AttrValue | undefined, tally?: SanitizeTally): number | null {
   const n = toNum(v);
-  return n === null ? null : Math.trunc(n);
+  if (n === null) return null;
+  const i = Math.trunc(n);
+  if (Number.isSafeInteger(i)) return i;
+  tally?.add('number_out_of_range');
+  return null;
 }
 
 export function toBool(v: AttrValue | undefined): boolean | null {

@@ -8,8 +8,11 @@
  */
 import type { Attributes, DecodedLogRecord, DecodedLogs } from '../../model/otlp.js';
 import type { EventRow } from '../../model/records.js';
-import { nanosToMicros, toBool, toInt, toNum, toStr } from './coerce.js';
+import { DEFAULT_INPUT_LIMITS } from '../sanitize/input-limits.js';
+import { SanitizeTally } from '../sanitize/sanitize-tally.js';
+import { toBool, toInt, toNum, toStr } from './coerce.js';
 import { eventKey, memberOf } from './identity.js';
+import { normalizeContext, type NormalizeContext } from './time-bounds.js';
 
 const PREFIX = 'claude_code.';
 
@@ -46,7 +49,12 @@ function branchOf(a: Attributes, resource: Attributes): string | null {
   return null;
 }
 
-export function normalizeEvents(batch: DecodedLogs, tokenMember: string | null): EventRow[] {
+export function normalizeEvents(
+  batch: DecodedLogs,
+  tokenMember: string | null,
+  cx: NormalizeContext = normalizeContext(Date.now(), DEFAULT_INPUT_LIMITS, new SanitizeTally()),
+): EventRow[] {
+  const t = cx.tally;
   const rows: EventRow[] = [];
   for (const { resource, scopes } of batch.resources) {
     const resourceJson = JSON.stringify(resource);
@@ -57,12 +65,12 @@ export function normalizeEvents(batch: DecodedLogs, tokenMember: string | null):
         const name = eventNameOf(r);
         rows.push({
           key: eventKey(name, a, r.timeUnixNano, attrsJson, resourceJson, toStr(r.body) ?? ''),
-          ts: nanosToMicros(r.timeUnixNano),
+          ts: cx.times.at(r.timeUnixNano, r.observedTimeUnixNano),
           member: memberOf(tokenMember, resource, a),
           event_name: name,
           session_id: toStr(a['session.id']),
           prompt_id: toStr(a['prompt.id']),
-          event_sequence: toInt(a['event.sequence']),
+          event_sequence: toInt(a['event.sequence'], t),
           user_id: toStr(a['user.id']),
           user_email: toStr(a['user.email']),
           user_account_uuid: toStr(a['user.account_uuid']),
@@ -77,17 +85,17 @@ export function normalizeEvents(batch: DecodedLogs, tokenMember: string | null):
           success: toBool(a['success']),
           decision: toStr(a['decision']),
           source: toStr(a['source']),
-          duration_ms: toNum(a['duration_ms']),
-          input_tokens: toInt(a['input_tokens']),
-          output_tokens: toInt(a['output_tokens']),
-          cache_read_tokens: toInt(a['cache_read_tokens']),
-          cache_creation_tokens: toInt(a['cache_creation_tokens']),
+          duration_ms: cx.times.duration(toNum(a['duration_ms'])),
+          input_tokens: toInt(a['input_tokens'], t),
+          output_tokens: toInt(a['output_tokens'], t),
+          cache_read_tokens: toInt(a['cache_read_tokens'], t),
+          cache_creation_tokens: toInt(a['cache_creation_tokens'], t),
           cost_usd: toNum(a['cost_usd']),
           error: toStr(a['error']),
           error_type: toStr(a['error_type']),
-          status_code: toInt(a['status_code']),
-          attempt: toInt(a['attempt']),
-          prompt_length: toInt(a['prompt_length']),
+          status_code: toInt(a['status_code'], t),
+          attempt: toInt(a['attempt'], t),
+          prompt_length: toInt(a['prompt_length'], t),
           command: commandOf(a),
           repo:
             toStr(a['vcs.repository.name']) ??
