@@ -98,6 +98,9 @@ describe('DuckDB archive and delete', () => {
 describe('DuckDB compaction', () => {
   it('gives back the space of deleted rows, which a DELETE alone keeps (the rows stay stored)', async () => {
     const { store } = await open();
+    await store.retention.compact([]);
+    // What an empty store takes (its tables, indexes and catalog), so the comparison below is of data.
+    const empty = (await store.retention.usage()).usedBytes;
     const old = Array.from({ length: 20_000 }, (_, i) =>
       eventRow({
         ts: at('2026-07-01T00:00:00Z', i * 1000),
@@ -121,7 +124,8 @@ describe('DuckDB compaction', () => {
     const compacted = await store.retention.usage();
     expect(compacted.tables[0]).toMatchObject({ rows: 5_000, storedRows: 5_000 });
     expect(compacted.usedBytes).toBeLessThan(deleted.usedBytes);
-    expect(compacted.usedBytes).toBeLessThanOrEqual(before.usedBytes / 2);
+    // A fifth of the rows, and the thin ones: at most half the data's space is still used.
+    expect(compacted.usedBytes - empty).toBeLessThanOrEqual((before.usedBytes - empty) / 2);
     expect(compacted.days).toEqual([{ table: 'events', day: '2026-09-01', rows: 5_000 }]);
     // Still the same tables: the same column types, the key refuses a duplicate, the view reads.
     const r = await store.write({ events: recent.slice(0, 3), spans: [], metrics: [] });
