@@ -13,7 +13,7 @@ import { ADMIN_TOKEN_FILE, DB_FILE, DISCOVERY_FILE, REDACTION_KEY_FILE, WAL_DIR 
 import { IngestService } from './ingest/ingest-service.js';
 import { InThreadPipeline, type PipelineRunner } from './ingest/pipeline-runner.js';
 import { PipelinePool } from './ingest/pipeline-pool.js';
-import { OtlpGrpcReceiver } from './ingest/otlp-grpc/otlp-grpc-receiver.js';
+import { grpcLimits, OtlpGrpcReceiver } from './ingest/otlp-grpc/otlp-grpc-receiver.js';
 import { registerOtlpHttp, sendStatus } from './ingest/otlp-http/otlp-http-receiver.js';
 import { countClientErrors, httpServerOptions } from './ingest/otlp-http/http-server-limits.js';
 import type { OpenWalFile } from './wal/wal-file.js';
@@ -197,10 +197,7 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
   const grpc = new OtlpGrpcReceiver(ingest, metrics, {
     host: cfg.host,
     port: cfg.grpcPort,
-    maxMessageBytes: cfg.limits.maxDecompressedBytes,
-    idleTimeoutMs: cfg.limits.idleTimeoutMs,
-    maxConnectionAgeMs: cfg.limits.grpcMaxConnectionAgeMs,
-    maxConnectionAgeGraceMs: cfg.limits.requestTimeoutMs,
+    ...grpcLimits(cfg.limits),
     retryAfterSeconds: cfg.retryAfterSeconds,
     auth,
     tls,

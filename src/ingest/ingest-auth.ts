@@ -56,6 +56,12 @@ export class IngestAuth implements Authenticator {
   }
 }
 
+/** The member whose token the Authorization header carries, if any. */
+function bearerMember(registry: MemberRegistry, authorization: string | string[] | undefined) {
+  const token = bearerToken(authorization);
+  return token === null ? null : registry.authenticate(token);
+}
+
 /** Roles that may read the data (the HTTP API, reports, SQL); authors only send. */
 const READERS = new Set(['reviewer', 'coordinator', 'admin']);
 
@@ -71,8 +77,7 @@ export function checkReader(
   authorization: string | string[] | undefined,
 ): ReadResult {
   if (!auth.required) return { ok: true };
-  const token = bearerToken(authorization);
-  const member = token === null ? null : registry.authenticate(token);
+  const member = bearerMember(registry, authorization);
   if (!member) {
     return {
       ok: false,
@@ -105,8 +110,7 @@ export function checkAdmin(
   authorization: string | string[] | undefined,
 ): ReadResult {
   if (!auth.required) return { ok: true };
-  const token = bearerToken(authorization);
-  const member = token === null ? null : registry.authenticate(token);
+  const member = bearerMember(registry, authorization);
   if (member?.role === 'admin') return { ok: true };
   const how =
     "on the collector's machine it is in the data directory (admin-token); pass --token T or send Authorization: Bearer <admin token>";

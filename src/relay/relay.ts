@@ -15,7 +15,7 @@ import pino from 'pino';
 import { REDACTION_KEY_FILE } from '../config/data-dir.js';
 import type { RelayConfig } from '../config/relay-config.js';
 import { OPEN_AUTH } from '../ingest/ingest-auth.js';
-import { OtlpGrpcReceiver } from '../ingest/otlp-grpc/otlp-grpc-receiver.js';
+import { grpcLimits, OtlpGrpcReceiver } from '../ingest/otlp-grpc/otlp-grpc-receiver.js';
 import { registerOtlpHttp } from '../ingest/otlp-http/otlp-http-receiver.js';
 import { CollectorMetrics } from '../ops/collector-metrics.js';
 import { compileRedaction } from '../pipeline/redact/redaction-config.js';
@@ -90,10 +90,7 @@ export async function startRelay(cfg: RelayConfig): Promise<Relay> {
       ...rcfg,
       host: cfg.host,
       port: cfg.grpcPort,
-      maxMessageBytes: cfg.limits.maxDecompressedBytes,
-      idleTimeoutMs: cfg.limits.idleTimeoutMs,
-      maxConnectionAgeMs: cfg.limits.grpcMaxConnectionAgeMs,
-      maxConnectionAgeGraceMs: cfg.limits.requestTimeoutMs,
+      ...grpcLimits(cfg.limits),
       // Loopback only: Claude Code reaches the relay in plaintext; the upstream may be HTTPS.
       tls: null,
     });

@@ -38,6 +38,22 @@ export interface OtlpGrpcConfig {
   tls: TlsFiles | null;
 }
 
+/** The receiver's message and connection limits, from the `limits.*` config. */
+export const grpcLimits = (l: {
+  maxDecompressedBytes: number;
+  idleTimeoutMs: number;
+  grpcMaxConnectionAgeMs: number;
+  requestTimeoutMs: number;
+}): Pick<
+  OtlpGrpcConfig,
+  'maxMessageBytes' | 'idleTimeoutMs' | 'maxConnectionAgeMs' | 'maxConnectionAgeGraceMs'
+> => ({
+  maxMessageBytes: l.maxDecompressedBytes,
+  idleTimeoutMs: l.idleTimeoutMs,
+  maxConnectionAgeMs: l.grpcMaxConnectionAgeMs,
+  maxConnectionAgeGraceMs: l.requestTimeoutMs,
+});
+
 const SIGNALS: Signal[] = ['logs', 'metrics', 'traces'];
 const CODE_NAMES = Object.fromEntries(Object.entries(grpc.status).map(([k, v]) => [v, k]));
 
