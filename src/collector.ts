@@ -26,6 +26,8 @@ import { registerQueryApi } from './web/query-api.js';
 import { registerMembersApi } from './web/members-api.js';
 import { registerDoctorApi } from './web/doctor-api.js';
 import { registerContextApi } from './web/context-api.js';
+import { registerAnalysisApi } from './web/analysis-api.js';
+import { textRedactor } from './analysis/analysis-redact.js';
 import { compileAttribution } from './pipeline/enrich/enrich-attribution.js';
 import { redactionSettings } from './pipeline/redact/redaction-key.js';
 import { MemberRegistry } from './members/member-registry.js';
@@ -119,7 +121,7 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
     retryAfterSeconds: cfg.retryAfterSeconds,
   });
   // The read API (SQL, templates, sessions, reports) needs a reader token whenever ingest needs tokens.
-  const READ_PATHS = ['/api/sql', '/api/queries', '/api/sessions', '/api/reports'];
+  const READ_PATHS = ['/api/sql', '/api/queries', '/api/sessions', '/api/reports', '/api/analysis'];
   app.addHook('onRequest', async (req, reply) => {
     if (!READ_PATHS.some((p) => req.url === p || req.url.startsWith(`${p}/`) || req.url.startsWith(`${p}?`)))
       return;
@@ -129,6 +131,7 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
   registerSqlApi(app, store, cfg.sql.maxRows, cfg.sql.timeoutMs);
   registerQueryApi(app, new QueryService(store));
   registerMembersApi(app, members);
+  registerAnalysisApi(app, { store, members, redact: textRedactor(pipelineConfig.redaction) });
   registerDoctorApi(app, store, auth, cfg.redaction);
   registerContextApi(app, store, auth, {
     ...compileAttribution(cfg.attribution),

@@ -11,6 +11,8 @@ import { registerMembersCommands } from './cli/members-commands.js';
 import { registerQueryCommands, wholeNumber } from './cli/query-commands.js';
 import { registerRedactCommand } from './cli/redact-command.js';
 import { registerSetupCommands } from './cli/setup-commands.js';
+import { registerReviewCommands } from './cli/review-commands.js';
+import { registerPatternCommands } from './cli/pattern-commands.js';
 
 const program = new Command('unsilo')
   .description("Gathers a team's Claude Code telemetry (OTLP) into one queryable store.")
@@ -83,6 +85,8 @@ registerQueryCommands(program);
 registerMembersCommands(program);
 registerSetupCommands(program);
 registerRedactCommand(program);
+registerReviewCommands(program);
+registerPatternCommands(program);
 
 program
   .command('demo')

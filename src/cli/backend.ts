@@ -107,7 +107,7 @@ async function localBackend(dataDir: string): Promise<Backend> {
 }
 
 /** The token to read with: given, else UNSILO_TOKEN, else the admin token when this is the collector's machine. */
-function readerToken(opts: BackendOptions): string | undefined {
+export function readerToken(opts: BackendOptions): string | undefined {
   if (opts.token) return opts.token;
   if (process.env.UNSILO_TOKEN) return process.env.UNSILO_TOKEN;
   const admin = path.join(opts.dataDir, ADMIN_TOKEN_FILE);

@@ -36,6 +36,7 @@ import {
   type WriteResult,
 } from '../store.js';
 import { duckdbDialect } from './duckdb-dialect.js';
+import { ANALYSIS_DDL } from './duckdb-analysis-schema.js';
 import {
   columnList,
   duckdbDdl,
@@ -101,7 +102,7 @@ export class DuckdbStore implements Store {
       this.readers.push({ conn: await this.instance.connect(), queue: Promise.resolve() });
     if (this.cfg.readOnly) return;
     this.writer = await this.instance.connect();
-    for (const sql of duckdbDdl()) await this.writer.run(sql);
+    for (const sql of [...duckdbDdl(), ...ANALYSIS_DDL]) await this.writer.run(sql);
     const contexts = await this.writer.runAndReadAll('SELECT count(*) FROM session_context');
     this.hasContexts = Number(contexts.getRows()[0]?.[0] ?? 0) > 0;
     const existing = new Map<string, Set<string>>();
