@@ -31,7 +31,8 @@ export function registerReviewCommands(program: Command): void {
     .action((signal: string, o: AnalysisOpts & { session: string; since?: string; until?: string }) =>
       runAndPrint(o, 'signals.test', { signal, session: o.session, since: o.since, until: o.until }, (r) => {
         const { events, ...head } = r as { events: Record<string, unknown>[] };
-        return `${renderAny(head)}\n${renderTable(events)}`;
+        const used = [...new Set(events.flatMap((e) => Object.keys(e).filter((k) => e[k] !== null)))];
+        return `${renderAny(head)}\n${renderTable(events, used)}`;
       }),
     );
 
