@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { QueryParamError, parseTime } from '../query/query-filters.js';
 import { AnalysisError, AnalysisNotFoundError, type AnalysisContext } from './analysis-context.js';
-import { addChange, changeMeasurements, getChange, loadChanges } from './changes/change-store.js';
+import { addChange, changeMeasurements, editChange, getChange, loadChanges } from './changes/change-store.js';
 import { measureChange } from './changes/change-measure.js';
 import { countPatterns } from './patterns/pattern-counts.js';
 import * as patterns from './patterns/pattern-actions.js';
@@ -132,6 +132,17 @@ export const ACTIONS = {
       after: text.optional(),
     }),
     run: addChange,
+  }),
+  'changes.edit': action({
+    write: true,
+    args: z.object({
+      id: text,
+      effective: text.optional(),
+      before: text.optional(),
+      after: text.optional(),
+      reason: text.optional(),
+    }),
+    run: editChange,
   }),
   'changes.list': action({ write: false, args: z.object({}), run: (ctx) => loadChanges(ctx) }),
   'changes.show': action({

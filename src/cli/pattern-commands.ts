@@ -137,6 +137,25 @@ export function registerPatternCommands(program: Command): void {
         return runAndPrint(o, 'changes.add', args);
       },
     );
+  analysisCommand(changes, 'edit', 'move the windows of a change (logged; later measurements warn)')
+    .argument('<id>')
+    .option('--effective <time>')
+    .option('--before <days>', 'e.g. 14d')
+    .option('--after <days>', 'e.g. 14d')
+    .option('--reason <text>', 'why the windows moved')
+    .action(
+      (
+        id: string,
+        o: AnalysisOpts & { effective?: string; before?: string; after?: string; reason?: string },
+      ) =>
+        runAndPrint(o, 'changes.edit', {
+          id,
+          effective: o.effective,
+          before: o.before,
+          after: o.after,
+          reason: o.reason,
+        }),
+    );
   analysisCommand(changes, 'list', 'every change').action((o: AnalysisOpts) =>
     runAndPrint(o, 'changes.list', {}, (r) =>
       renderTable(r as Record<string, unknown>[], [

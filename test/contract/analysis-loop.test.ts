@@ -216,6 +216,13 @@ describe.each(STORES)('the error-analysis loop on $name', (storeCase) => {
     const shown = await run('changes.show', { id: ch.id });
     expect(shown.measurements).toHaveLength(2);
     expect(shown.measurements[0]).toEqual(m);
+
+    // Windows moved after a measurement: logged as a revision, warned; old snapshots keep theirs.
+    await run('changes.edit', { id: ch.id, after: '14d', reason: 'the template shipped late' });
+    const edited = await run('changes.measure', { id: ch.id });
+    expect(edited.warnings.map((w: any) => w.code)).toContain('windows_edited');
+    expect(edited.sessions.after).toBe(500);
+    expect((await run('changes.show', { id: ch.id })).measurements[0]).toEqual(m);
   });
 
   it('the same effect with 50 per arm is inconclusive, with its MDE and the sessions per arm needed', async () => {

@@ -67,6 +67,46 @@ export interface AddChange {
   after?: string;
 }
 
+/** The windows around `effective`: before = [effective − before, effective), after = [effective, effective + after). */
+function windowsOf(effective: Date, beforeDays: number, afterDays: number): Pick<Change, 'before' | 'after'> {
+  const at = (d: number): string => new Date(effective.getTime() + d * 86_400_000).toISOString();
+  return {
+    before: { from: at(-beforeDays), to: effective.toISOString(), days: beforeDays },
+    after: { from: effective.toISOString(), to: at(afterDays), days: afterDays },
+  };
+}
+
+/**
+ * Moves a change's windows (a new revision; the old snapshots keep theirs). Measurements after an edit
+ * carry the `windows_edited` warning.
+ */
+export async function editChange(
+  ctx: AnalysisContext,
+  a: { id: string; effective?: string; before?: string; after?: string; reason?: string },
+): Promise<Change> {
+  const c = await getChange(ctx, a.id);
+  const now = ctx.now();
+  const effective = a.effective ? parseTime('effective', a.effective, now) : new Date(c.effective);
+  const edited: Change = {
+    ...c,
+    effective: effective.toISOString(),
+    ...windowsOf(
+      effective,
+      a.before ? days('--before', a.before) : c.before.days,
+      a.after ? days('--after', a.after) : c.after.days,
+    ),
+    revisions: c.revisions + 1,
+  };
+  await insertRow(ctx, 'changes', {
+    id: c.id,
+    spec: JSON.stringify({ ...edited, edit_reason: a.reason ?? null, edited_at: now.toISOString() }),
+    revised_by: ctx.author,
+    revised_at: now,
+    seq: nextSeq(now),
+  });
+  return edited;
+}
+
 export async function addChange(ctx: AnalysisContext, a: AddChange): Promise<Change> {
   if (!CHANGE_KINDS.includes(a.kind as (typeof CHANGE_KINDS)[number]))
     throw new AnalysisError(`--kind must be one of ${CHANGE_KINDS.join(', ')}`);
@@ -78,7 +118,6 @@ export async function addChange(ctx: AnalysisContext, a: AddChange): Promise<Cha
   const afterDays = days('--after', a.after ?? '28d');
   const patterns = await loadPatterns(ctx);
   const linked = (a.patterns ?? []).map((slug) => patternBySlug(patterns, slug));
-  const at = (d: number): string => new Date(effective.getTime() + d * 86_400_000).toISOString();
   const change: Change = {
     id: newId('ch'),
     kind: a.kind,
@@ -88,8 +127,7 @@ export async function addChange(ctx: AnalysisContext, a: AddChange): Promise<Cha
     patterns: linked.map((p) => p.slug),
     metric,
     target: parseTarget(a.target),
-    before: { from: at(-beforeDays), to: effective.toISOString(), days: beforeDays },
-    after: { from: effective.toISOString(), to: at(afterDays), days: afterDays },
+    ...windowsOf(effective, beforeDays, afterDays),
     recorded_at: now.toISOString(),
     recorded_by: ctx.author,
     revisions: 1,

@@ -75,18 +75,22 @@ export function measurementWarnings(w: WarningInput): MeasureWarning[] {
         message: `the rate rose within the before window (${pct(d.p0)} → ${pct(d.p1)}): part of any drop may be a spike passing`,
       });
   }
-  const lastMeasured = w.previous.at(-1);
-  if (w.change.revisions > 1 && lastMeasured)
+  const current = JSON.stringify({ before: w.change.before, after: w.change.after });
+  const measuredOther = w.previous.some((p) => {
+    const win = p.windows as { before?: unknown; after?: unknown } | undefined;
+    return JSON.stringify({ before: win?.before, after: win?.after }) !== current;
+  });
+  if (measuredOther)
     out.push({
       code: 'windows_edited',
-      message: 'the change was edited after it was recorded; earlier snapshots used other windows',
+      message:
+        'the windows were edited after an earlier measurement (earlier snapshots used other windows); windows moved after seeing data weaken the comparison',
     });
-  if (
-    lastMeasured &&
-    lastMeasured.detector !== undefined &&
-    w.previous.some((p) => p.detector !== lastMeasured.detector)
-  )
-    out.push({ code: 'detector_changed', message: 'earlier measurements used another detector version' });
+  if (w.previous.some((p) => p.detector !== w.detector))
+    out.push({
+      code: 'detector_changed',
+      message: `earlier measurements used another detector version than ${w.detector}`,
+    });
   if (w.change.after.to > w.now.toISOString())
     out.push({
       code: 'after_window_open',
