@@ -10,6 +10,7 @@ import { AnalysisError, AnalysisNotFoundError, type AnalysisContext } from './an
 import { addChange, changeMeasurements, editChange, getChange, loadChanges } from './changes/change-store.js';
 import { measureChange } from './changes/change-measure.js';
 import { countPatterns } from './patterns/pattern-counts.js';
+import { errorAnalysisReport } from './report/error-analysis-report.js';
 import * as patterns from './patterns/pattern-actions.js';
 import { queueStatus, recordVerdict, sampleQueue, showItem } from './review/review-actions.js';
 import { UnknownSignalError } from './signals/signal-catalog.js';
@@ -157,6 +158,11 @@ export const ACTIONS = {
     write: true,
     args: z.object({ id: text, stratify: z.array(text).optional() }),
     run: measureChange,
+  }),
+  'report.error_analysis': action({
+    write: false,
+    args: z.object({ queue: text }),
+    run: errorAnalysisReport,
   }),
 } as const;
 

@@ -10,7 +10,12 @@ import { formatResult } from './format.js';
 export type AnalysisOpts = AnalysisFlags & { format: 'table' | 'json' };
 
 /** A subcommand with the access flags and --format. */
-export function analysisCommand(parent: Command, name: string, description: string): Command {
+export function analysisCommand(
+  parent: Command,
+  name: string,
+  description: string,
+  formats: readonly string[] = ['table', 'json'],
+): Command {
   return parent
     .command(name)
     .description(description)
@@ -21,7 +26,7 @@ export function analysisCommand(parent: Command, name: string, description: stri
       '--author <name>',
       'who acts when no token names a member (default: env UNSILO_AUTHOR, else the OS user)',
     )
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'));
+    .addOption(new Option('--format <format>', 'output format').choices(formats).default(formats[0]));
 }
 
 /** Runs `action` and prints its JSON, or `render(result)` for a table. */

@@ -1,6 +1,12 @@
 /** `unsilo patterns …` (axial coding) and `unsilo changes …` (record a fix, measure it): thin wrappers. */
 import type { Command } from 'commander';
 import { analysisCommand, list, renderTable, runAndPrint, type AnalysisOpts } from './analysis-cli.js';
+import { writeFileSync } from 'node:fs';
+import {
+  renderErrorAnalysisHtml,
+  renderErrorAnalysisMarkdown,
+  type ErrorAnalysisReport,
+} from '../analysis/report/error-analysis-report.js';
 import { renderMeasurement } from './render-measurement.js';
 
 export function registerPatternCommands(program: Command): void {
@@ -181,5 +187,37 @@ export function registerPatternCommands(program: Command): void {
     .option('--stratify <fields>', 'comma-separated: chapter, member, feature, cc_version, model', list)
     .action((id: string, o: AnalysisOpts & { stratify?: string[] }) =>
       runAndPrint(o, 'changes.measure', { id, stratify: o.stratify }, renderMeasurement),
+    );
+
+  const report = program.commands.find((c) => c.name() === 'report') ?? program.command('report');
+  analysisCommand(
+    report,
+    'error-analysis',
+    "a review queue's findings: failure modes, counts, recommendations, verdicts",
+    ['md', 'html', 'json'],
+  )
+    .requiredOption('--queue <name>', 'the review queue')
+    .option('--out <file>', 'write to this file instead of standard output')
+    .action(
+      async (
+        o: Omit<AnalysisOpts, 'format'> & { queue: string; format: 'md' | 'html' | 'json'; out?: string },
+      ) => {
+        const render = (r: unknown): string =>
+          o.format === 'html'
+            ? renderErrorAnalysisHtml(r as ErrorAnalysisReport)
+            : o.format === 'md'
+              ? renderErrorAnalysisMarkdown(r as ErrorAnalysisReport)
+              : JSON.stringify(r, null, 2);
+        if (!o.out)
+          return runAndPrint({ ...o, format: 'table' }, 'report.error_analysis', { queue: o.queue }, render);
+        const { openAnalysis } = await import('./analysis-backend.js');
+        const backend = await openAnalysis(o);
+        try {
+          writeFileSync(o.out, render(await backend.run('report.error_analysis', { queue: o.queue })));
+          process.stderr.write(`unsilo: wrote ${o.out}\n`);
+        } finally {
+          await backend.close();
+        }
+      },
     );
 }

@@ -8,6 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAction } from '../../src/analysis/analysis-actions.js';
 import { AnalysisError, type AnalysisContext } from '../../src/analysis/analysis-context.js';
 import { textRedactor } from '../../src/analysis/analysis-redact.js';
+import {
+  renderErrorAnalysisHtml,
+  renderErrorAnalysisMarkdown,
+} from '../../src/analysis/report/error-analysis-report.js';
 import { DEFAULT_REDACTION_SETTINGS } from '../../src/pipeline/redact/redaction-config.js';
 import type { Store } from '../../src/store/store.js';
 import { arm } from '../fixtures/change-dataset.js';
@@ -248,5 +252,27 @@ describe.each(STORES)('the error-analysis loop on $name', (storeCase) => {
     expect(m.verdict).toBe('validated');
     expect(m.warnings.map((w: any) => w.code)).toContain('confounded');
     expect(m.strata.map((s: any) => s.key)).toEqual(['easy', 'hard']);
+  });
+
+  it('writes the findings up: patterns with counts and intervals, recommendations, change verdicts', async () => {
+    await run('patterns.recommend', {
+      pattern: 'missing-format',
+      text: 'add an output-format line to the spec template',
+    });
+    const r = await run('report.error_analysis', { queue: 'w48' });
+    expect(r.status).toMatchObject({ done: 6, total: 40 });
+    expect(r.patterns.map((p: any) => [p.pattern, p.sessions])).toEqual([
+      ['underspecified', 3],
+      ['flaky-env', 1],
+      ['missing-format', 1],
+      ['failing-tests', 0], // patterns are the team's, not the queue's
+    ]);
+    expect(r.changes).toHaveLength(1);
+    expect(r.changes[0]).toMatchObject({ patterns: ['underspecified'], verdict: 'validated' });
+    const md = renderErrorAnalysisMarkdown(r);
+    expect(md).toContain('| missing-format | identified | 1 | 6 | 16.7 % (');
+    expect(md).toContain('add an output-format line to the spec template');
+    expect(md).toContain('| validated |');
+    expect(renderErrorAnalysisHtml({ ...r, queue: '<w48>' })).toContain('queue &lt;w48&gt;');
   });
 });
