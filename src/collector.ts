@@ -27,6 +27,7 @@ import { registerMembersApi } from './web/members-api.js';
 import { registerDoctorApi } from './web/doctor-api.js';
 import { registerContextApi } from './web/context-api.js';
 import { registerAnalysisApi } from './web/analysis-api.js';
+import { registerReviewPages } from './web/pages/review-pages.js';
 import { textRedactor } from './analysis/analysis-redact.js';
 import { compileAttribution } from './pipeline/enrich/enrich-attribution.js';
 import { redactionSettings } from './pipeline/redact/redaction-key.js';
@@ -121,7 +122,14 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
     retryAfterSeconds: cfg.retryAfterSeconds,
   });
   // The read API (SQL, templates, sessions, reports) needs a reader token whenever ingest needs tokens.
-  const READ_PATHS = ['/api/sql', '/api/queries', '/api/sessions', '/api/reports', '/api/analysis'];
+  const READ_PATHS = [
+    '/api/sql',
+    '/api/queries',
+    '/api/sessions',
+    '/api/reports',
+    '/api/analysis',
+    '/review',
+  ];
   app.addHook('onRequest', async (req, reply) => {
     if (!READ_PATHS.some((p) => req.url === p || req.url.startsWith(`${p}/`) || req.url.startsWith(`${p}?`)))
       return;
@@ -132,6 +140,7 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
   registerQueryApi(app, new QueryService(store));
   registerMembersApi(app, members);
   registerAnalysisApi(app, { store, members, redact: textRedactor(pipelineConfig.redaction) });
+  registerReviewPages(app, store);
   registerDoctorApi(app, store, auth, cfg.redaction);
   registerContextApi(app, store, auth, {
     ...compileAttribution(cfg.attribution),

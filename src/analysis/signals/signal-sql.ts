@@ -98,3 +98,16 @@ SELECT key, ts, event_name, prompt_id, tool_name, command, success, error, error
 FROM ev WHERE ${where} ORDER BY ts, event_sequence, key`;
   return { sql, params: b.params };
 }
+
+/** Every event of one session in order, each with the count signals it makes (`sig_<name>` 1/0). */
+export function sessionEventsSql(d: Dialect, session: string, limit: number): Sql {
+  const b = binder(d);
+  const marks = SIGNALS.filter((s) => s.kind === 'count').map(
+    (s) => `CASE WHEN ${s.where} THEN 1 ELSE 0 END AS sig_${s.name}`,
+  );
+  const sql = `${signalCtes(d, { session }, b.p)}
+SELECT key, ts, event_name, prompt_id, tool_name, command, success, error, error_type, status_code, attempt,
+  cost_usd, model, decision, source, ${marks.join(', ')}
+FROM ev ORDER BY ts, event_sequence, key LIMIT ${Math.max(1, Math.floor(limit))}`;
+  return { sql, params: b.params };
+}
