@@ -17,13 +17,13 @@ import { UnknownSignalError } from './signals/signal-catalog.js';
 import { listSignals, testSignal, UnknownSessionSignalError } from './signals/signal-service.js';
 import { StatsInputError } from './stats/proportion-interval.js';
 
-interface Action<S extends z.ZodType> {
+interface Action<S extends z.ZodType, R = unknown> {
   write: boolean;
   args: S;
-  run(ctx: AnalysisContext, args: z.infer<S>): Promise<unknown>;
+  run(ctx: AnalysisContext, args: z.infer<S>): Promise<R>;
 }
 
-const action = <S extends z.ZodType>(a: Action<S>): Action<S> => a;
+const action = <S extends z.ZodType, R>(a: Action<S, R>): Action<S, R> => a;
 const text = z.string().min(1);
 const window = { since: text.optional(), until: text.optional() };
 const scopeOf = (ctx: AnalysisContext, a: { since?: string; until?: string }) => ({

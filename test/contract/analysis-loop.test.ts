@@ -5,7 +5,7 @@
  * known effect, too few sessions, a Simpson trap and an overlapping change.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAction } from '../../src/analysis/analysis-actions.js';
+import { runAction, type ActionName, type ACTIONS } from '../../src/analysis/analysis-actions.js';
 import { AnalysisError, type AnalysisContext } from '../../src/analysis/analysis-context.js';
 import { textRedactor } from '../../src/analysis/analysis-redact.js';
 import {
@@ -21,12 +21,15 @@ import { STORES } from '../support/stores.js';
 const team = signalDataset();
 const KEY = 'sk-ant-api03-' + 'A'.repeat(93) + 'AA';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- action results are JSON, read field by field */
+/** What action `N` answers (runAction's result is the action's own). */
+type Result<N extends ActionName> = Awaited<ReturnType<(typeof ACTIONS)[N]['run']>>;
+
 describe.each(STORES)('the error-analysis loop on $name', (storeCase) => {
   let store: Store;
   let cleanup: () => void;
   let ctx: AnalysisContext;
-  const run = (action: string, args: Record<string, unknown>): Promise<any> => runAction(ctx, action, args);
+  const run = <N extends ActionName>(action: N, args: Record<string, unknown>): Promise<Result<N>> =>
+    runAction(ctx, action, args) as Promise<Result<N>>;
 
   beforeAll(async () => {
     ({ store, cleanup } = await storeCase.open());
@@ -74,9 +77,9 @@ describe.each(STORES)('the error-analysis loop on $name', (storeCase) => {
     expect(again.created).toBe(false);
     expect(again.items).toEqual(first.items);
     expect(twin.items).toEqual(first.items);
-    expect(new Set(first.items.map((i: any) => i.session_id)).size).toBe(40);
-    expect(first.items.filter((i: any) => i.reason === 'signal:validation_failures')).toHaveLength(12);
-    expect(new Set(first.items.map((i: any) => i.stratum)).size).toBe(6);
+    expect(new Set(first.items.map((i) => i.session_id)).size).toBe(40);
+    expect(first.items.filter((i) => i.reason === 'signal:validation_failures')).toHaveLength(12);
+    expect(new Set(first.items.map((i) => i.stratum)).size).toBe(6);
     await expect(run('review.sample', { name: 'w48', ...SAMPLE, seed: 8 })).rejects.toThrow(AnalysisError);
   });
 
@@ -84,10 +87,10 @@ describe.each(STORES)('the error-analysis loop on $name', (storeCase) => {
   let sessions: string[] = [];
 
   it('records verdicts with redacted notes and an evidence excerpt, and reports progress', async () => {
-    const queue = (await run('review.sample', { name: 'w48', ...SAMPLE })).items as any[];
+    const queue = (await run('review.sample', { name: 'w48', ...SAMPLE })).items;
     sessions = queue.slice(0, 6).map((i) => i.session_id);
     const first = await run('review.show', { queue: 'w48' });
-    expect(first.item.position).toBe(1);
+    expect(first.item?.position).toBe(1);
     const event = (await run('signals.test', { signal: 'edit_failures', session: sessions[0] })).events[0];
     notes = [];
     for (const [i, s] of sessions.entries()) {
@@ -101,11 +104,11 @@ describe.each(STORES)('the error-analysis loop on $name', (storeCase) => {
       notes.push(v.id);
     }
     const shown = await run('review.show', { queue: 'w48', item: sessions[0] });
-    expect(shown.notes[0].body).not.toContain(KEY);
-    expect(shown.notes[0].body).toContain('[REDACTED:');
-    expect(JSON.stringify(shown.notes[0].evidence).length).toBeLessThanOrEqual(2048);
-    if (event) expect(shown.notes[0].evidence.event.key).toBe(event.key);
-    await run('review.verdict', { queue: 'w48', session: queue[6].session_id, verdict: 'defer' });
+    expect(shown.notes?.[0]?.body).not.toContain(KEY);
+    expect(shown.notes?.[0]?.body).toContain('[REDACTED:');
+    expect(JSON.stringify(shown.notes?.[0]?.evidence).length).toBeLessThanOrEqual(2048);
+    if (event) expect(shown.notes?.[0]?.evidence).toMatchObject({ event: { key: event.key } });
+    await run('review.verdict', { queue: 'w48', session: queue[6]!.session_id, verdict: 'defer' });
     const status = await run('review.status', { queue: 'w48' });
     expect(status).toMatchObject({
       total: 40,
@@ -115,7 +118,7 @@ describe.each(STORES)('the error-analysis loop on $name', (storeCase) => {
       failed: 5,
       by_reviewer: { rita: 6 },
     });
-    expect((await run('review.show', { queue: 'w48' })).item.position).toBe(8);
+    expect((await run('review.show', { queue: 'w48' })).item?.position).toBe(8);
     await expect(
       run('review.verdict', { queue: 'w48', session: 'not-queued', verdict: 'pass' }),
     ).rejects.toThrow('not in queue');
@@ -130,24 +133,24 @@ describe.each(STORES)('the error-analysis loop on $name', (storeCase) => {
     await run('patterns.assign', { note: notes[2], pattern: 'unclear-spec' });
     await run('patterns.assign', { note: notes[3], pattern: 'unclear-spec' });
     await run('patterns.assign', { note: notes[4], pattern: 'flaky-env' });
-    const count = async (slug: string): Promise<any> =>
-      ((await run('patterns.count', { queue: 'w48' })) as any[]).find((r) => r.pattern === slug);
-    expect((await count('unclear-spec')).sessions).toBe(2);
+    const count = async (slug: string): Promise<Result<'patterns.count'>[number] | undefined> =>
+      (await run('patterns.count', { queue: 'w48' })).find((r) => r.pattern === slug);
+    expect((await count('unclear-spec'))?.sessions).toBe(2);
 
     await run('patterns.merge', { from: 'unclear-spec', into: 'vague-spec' });
-    expect((await count('vague-spec')).sessions).toBe(4);
+    expect((await count('vague-spec'))?.sessions).toBe(4);
     expect(await count('unclear-spec')).toBeUndefined();
     expect((await run('patterns.show', { pattern: 'vague-spec' })).notes.sort()).toEqual(
       notes.slice(0, 4).sort(),
     );
 
     await run('patterns.rename', { from: 'vague-spec', to: 'underspecified' });
-    expect((await count('underspecified')).sessions).toBe(4);
+    expect((await count('underspecified'))?.sessions).toBe(4);
     expect((await run('patterns.show', { pattern: 'underspecified' })).notes).toHaveLength(4);
 
     await run('patterns.split', { from: 'underspecified', to: 'missing-format', notes: [notes[2]] });
-    expect((await count('underspecified')).sessions).toBe(3);
-    expect((await count('missing-format')).sessions).toBe(1);
+    expect((await count('underspecified'))?.sessions).toBe(3);
+    expect((await count('missing-format'))?.sessions).toBe(1);
     expect((await run('patterns.show', { pattern: 'missing-format' })).notes).toEqual([notes[2]]);
     expect((await run('patterns.show', { pattern: 'underspecified' })).notes).toHaveLength(3);
 
@@ -155,12 +158,12 @@ describe.each(STORES)('the error-analysis loop on $name', (storeCase) => {
     await run('patterns.label', { queue: 'w48', session: sessions[4], pattern: 'flaky-env', present: false });
     const flaky = await count('flaky-env');
     expect(flaky).toMatchObject({ sessions: 1, reviewed: 6 });
-    expect(flaky.lo).toBeLessThan(1 / 6);
-    expect(flaky.hi).toBeGreaterThan(1 / 6);
+    expect(flaky!.lo).toBeLessThan(1 / 6);
+    expect(flaky!.hi).toBeGreaterThan(1 / 6);
 
     const merged = await run('patterns.show', { pattern: 'unclear-spec' });
     expect(merged.status).toBe('merged');
-    expect(merged.history.map((h: any) => h.status)).toEqual(['identified', 'merged']);
+    expect(merged.history.map((h) => h.status)).toEqual(['identified', 'merged']);
     const status = await run('review.status', { queue: 'w48' });
     expect(status.codes).toBe(3);
   });
@@ -175,7 +178,7 @@ describe.each(STORES)('the error-analysis loop on $name', (storeCase) => {
       seed: 3,
     });
     await run('patterns.add', { slug: 'failing-tests' });
-    for (const it of q.items as any[]) {
+    for (const it of q.items) {
       const v = await run('review.verdict', {
         queue: 'oversampled',
         session: it.session_id,
@@ -184,12 +187,12 @@ describe.each(STORES)('the error-analysis loop on $name', (storeCase) => {
       if (it.reason.startsWith('signal:'))
         await run('patterns.assign', { note: v.id, pattern: 'failing-tests' });
     }
-    const row = ((await run('patterns.count', { queue: 'oversampled' })) as any[]).find(
+    const row = (await run('patterns.count', { queue: 'oversampled' })).find(
       (r) => r.pattern === 'failing-tests',
     );
-    expect(row.sessions).toBe(20);
-    expect(row.rate).toBe(0.5);
-    expect(row.weighted_rate).toBeLessThan(0.5);
+    expect(row?.sessions).toBe(20);
+    expect(row?.rate).toBe(0.5);
+    expect(row!.weighted_rate).toBeLessThan(0.5);
   });
 
   it('a known effect, 30 % → 20 % with 1,000 sessions per arm, is validated with the CI holding −0.10', async () => {
@@ -205,18 +208,16 @@ describe.each(STORES)('the error-analysis loop on $name', (storeCase) => {
     const m = await run('changes.measure', { id: ch.id });
     expect(m.sessions).toEqual({ before: 1000, after: 1000, excluded_spanning: 0 });
     expect(m.verdict).toBe('validated');
-    expect(m.result.difference.lo).toBeLessThan(-0.1);
-    expect(m.result.difference.hi).toBeGreaterThan(-0.1);
+    expect(m.result!.difference.lo).toBeLessThan(-0.1);
+    expect(m.result!.difference.hi).toBeGreaterThan(-0.1);
     expect(m.warnings).toEqual([]);
-    const history = (await run('patterns.show', { pattern: 'underspecified' })).history.map(
-      (h: any) => h.status,
-    );
+    const history = (await run('patterns.show', { pattern: 'underspecified' })).history.map((h) => h.status);
     expect(history).toEqual(['identified', 'addressed', 'validated']);
 
     // Another change inside the windows: the next measurement warns; the first snapshot is unchanged.
     await run('changes.add', { kind: 'cc_version', effective: '2026-03-10T00:00:00Z' });
     const again = await run('changes.measure', { id: ch.id });
-    expect(again.warnings.map((w: any) => w.code)).toContain('overlapping_change');
+    expect(again.warnings.map((w) => w.code)).toContain('overlapping_change');
     const shown = await run('changes.show', { id: ch.id });
     expect(shown.measurements).toHaveLength(2);
     expect(shown.measurements[0]).toEqual(m);
@@ -224,7 +225,7 @@ describe.each(STORES)('the error-analysis loop on $name', (storeCase) => {
     // Windows moved after a measurement: logged as a revision, warned; old snapshots keep theirs.
     await run('changes.edit', { id: ch.id, after: '14d', reason: 'the template shipped late' });
     const edited = await run('changes.measure', { id: ch.id });
-    expect(edited.warnings.map((w: any) => w.code)).toContain('windows_edited');
+    expect(edited.warnings.map((w) => w.code)).toContain('windows_edited');
     expect(edited.sessions.after).toBe(500);
     expect((await run('changes.show', { id: ch.id })).measurements[0]).toEqual(m);
   });
@@ -237,21 +238,21 @@ describe.each(STORES)('the error-analysis loop on $name', (storeCase) => {
     });
     const m = await run('changes.measure', { id: ch.id });
     expect(m.verdict).toBe('inconclusive');
-    expect(m.result.mde).toBeCloseTo(0.26, 2);
-    expect(m.result.observed).toEqual({ perArm: 294, morePerArm: 244 });
+    expect(m.result!.mde).toBeCloseTo(0.26, 2);
+    expect(m.result!.observed).toEqual({ perArm: 294, morePerArm: 244 });
   });
 
   it("Simpson's trap: crude and stratified estimates side by side, with the confounding warning", async () => {
     const ch = await run('changes.add', { kind: 'spec_template', effective: '2026-09-01T00:00:00Z' });
     const crude = await run('changes.measure', { id: ch.id });
-    expect(crude.result.difference.diff).toBeCloseTo(0.11, 10);
+    expect(crude.result!.difference.diff).toBeCloseTo(0.11, 10);
     expect(crude.verdict).toBe('not_validated');
     const m = await run('changes.measure', { id: ch.id, stratify: ['chapter'] });
-    expect(m.result.difference.diff).toBeCloseTo(0.11, 10);
-    expect(m.result.adjusted.diff).toBeCloseTo(-0.1, 10);
+    expect(m.result!.difference.diff).toBeCloseTo(0.11, 10);
+    expect(m.result!.adjusted!.diff).toBeCloseTo(-0.1, 10);
     expect(m.verdict).toBe('validated');
-    expect(m.warnings.map((w: any) => w.code)).toContain('confounded');
-    expect(m.strata.map((s: any) => s.key)).toEqual(['easy', 'hard']);
+    expect(m.warnings.map((w) => w.code)).toContain('confounded');
+    expect(m.strata.map((s) => s.key)).toEqual(['easy', 'hard']);
   });
 
   it('writes the findings up: patterns with counts and intervals, recommendations, change verdicts', async () => {
@@ -261,7 +262,7 @@ describe.each(STORES)('the error-analysis loop on $name', (storeCase) => {
     });
     const r = await run('report.error_analysis', { queue: 'w48' });
     expect(r.status).toMatchObject({ done: 6, total: 40 });
-    expect(r.patterns.map((p: any) => [p.pattern, p.sessions])).toEqual([
+    expect(r.patterns.map((p) => [p.pattern, p.sessions])).toEqual([
       ['underspecified', 3],
       ['flaky-env', 1],
       ['missing-format', 1],
