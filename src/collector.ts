@@ -28,6 +28,7 @@ import { registerDoctorApi } from './web/doctor-api.js';
 import { registerContextApi } from './web/context-api.js';
 import { registerAnalysisApi } from './web/analysis-api.js';
 import { registerReviewPages } from './web/pages/review-pages.js';
+import { readerAuthorization } from './web/pages/page-auth.js';
 import { textRedactor } from './analysis/analysis-redact.js';
 import { compileAttribution } from './pipeline/enrich/enrich-attribution.js';
 import { redactionSettings } from './pipeline/redact/redaction-key.js';
@@ -133,7 +134,7 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
   app.addHook('onRequest', async (req, reply) => {
     if (!READ_PATHS.some((p) => req.url === p || req.url.startsWith(`${p}/`) || req.url.startsWith(`${p}?`)))
       return;
-    const r = checkReader(auth, members, req.headers.authorization);
+    const r = checkReader(auth, members, readerAuthorization(req));
     if (!r.ok) return reply.code(r.status).send({ error: r.message });
   });
   registerSqlApi(app, store, cfg.sql.maxRows, cfg.sql.timeoutMs);

@@ -2,7 +2,7 @@
  * The error-analysis API: POST /api/analysis/:action with the action's arguments as JSON
  * (`{"queue": "w48"}`), answering the action's JSON, the same the CLI prints with --format json.
  * Reading needs a reader token beyond loopback (the collector's read hook); the acting member is the
- * token's, else (loopback without tokens) `author` in the body, else "local". Errors are JSON {error}:
+ * token's (header, or the pages' cookie), else (loopback without tokens) `author` in the body, else "local". Errors are JSON {error}:
  * 400 for a bad argument or conflict, 404 for an unknown queue, pattern, change, session or action.
  */
 import type { FastifyInstance } from 'fastify';
@@ -11,6 +11,7 @@ import { AnalysisError, AnalysisNotFoundError } from '../analysis/analysis-conte
 import type { MemberRegistry } from '../members/member-registry.js';
 import { bearerToken } from '../members/member-tokens.js';
 import type { Store } from '../store/store.js';
+import { readerAuthorization } from './pages/page-auth.js';
 
 export interface AnalysisApiDeps {
   store: Store;
@@ -22,7 +23,7 @@ export function registerAnalysisApi(app: FastifyInstance, deps: AnalysisApiDeps)
   app.post<{ Params: { action: string }; Body: { args?: unknown; author?: unknown } | undefined }>(
     '/api/analysis/:action',
     async (req, reply) => {
-      const token = bearerToken(req.headers.authorization);
+      const token = bearerToken(readerAuthorization(req));
       const member = token === null ? null : deps.members.authenticate(token);
       const claimed = typeof req.body?.author === 'string' && req.body.author !== '' ? req.body.author : null;
       const ctx = {

@@ -202,4 +202,28 @@ describe('analysis commands through a collector that requires tokens', () => {
     expect(viaApi).toEqual({ status: 200, body: viaCli });
     expect(viaCli).toMatchObject({ total: 5, done: 1, by_reviewer: { rita: 1 } });
   });
+
+  it('serves the review page beyond loopback once the reader token moved into a cookie', async () => {
+    const page = `${c.httpUrl}/review/w2/1`;
+    expect((await fetch(page)).status).toBe(401);
+    expect((await fetch(`${page}?token=${author}`, { redirect: 'manual' })).status).toBe(403);
+    const moved = await fetch(`${page}?token=${reviewer}`, { redirect: 'manual' });
+    expect(moved.status).toBe(303);
+    expect(moved.headers.get('location')).toBe('/review/w2/1');
+    const cookie = moved.headers.get('set-cookie')!.split(';')[0]!;
+    expect(moved.headers.get('set-cookie')).toContain('HttpOnly; SameSite=Strict');
+    const html = await fetch(page, { headers: { cookie } });
+    expect(html.status).toBe(200);
+    expect(await html.text()).toContain('item 1 of 5');
+    const shown = (await api('review.show', reviewer, { queue: 'w2', item: '2' })).body as {
+      item: { session_id: string };
+    };
+    const saved = await fetch(`${c.httpUrl}/api/analysis/review.verdict`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ args: { queue: 'w2', session: shown.item.session_id, verdict: 'fail' } }),
+    });
+    expect(saved.status).toBe(200);
+    expect(((await saved.json()) as { author: string }).author).toBe('rita');
+  });
 });
