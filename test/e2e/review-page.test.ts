@@ -7,8 +7,28 @@
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gzipSync } from 'node:zlib';
+import type { EventRow } from '../../src/model/records.js';
+import { REVIEW_SCRIPT } from '../../src/web/pages/review-script.js';
+import { eventRow } from '../fixtures/rows.js';
 import { signalDataset } from '../fixtures/signal-dataset.js';
 import { startTestCollector, type TestCollector } from '../support/collector-fixture.js';
+
+/** One session of 1,500 events on 2026-12-01: a failing `npm test` every 100 events (15 flagged), else Reads. */
+const BIG: EventRow[] = Array.from({ length: 1500 }, (_, i) =>
+  eventRow({
+    key: `big-${String(i).padStart(4, '0')}`,
+    session_id: 'big-session',
+    ts: (Date.parse('2026-12-01T00:00:00Z') + i * 1000) * 1000,
+    event_sequence: i,
+    event_name: i === 0 ? 'user_prompt' : 'tool_result',
+    tool_name: i === 0 ? null : i % 100 === 50 ? 'Bash' : 'Read',
+    command: i % 100 === 50 ? `npm test -- part${i}` : null,
+    validation_kind: i % 100 === 50 ? 'test' : null,
+    success: i === 0 ? null : i % 100 !== 50,
+  }),
+);
+const BIG_FLAGGED = BIG.filter((e) => e.validation_kind !== null).map((e) => e.key);
 
 const ARGS = [
   '--headless',
@@ -44,7 +64,7 @@ describe('review page, keyboard only', () => {
 
   beforeAll(async () => {
     c = await startTestCollector();
-    await c.store.write({ events: signalDataset(30).events, spans: [], metrics: [] });
+    await c.store.write({ events: [...signalDataset(30).events, ...BIG], spans: [], metrics: [] });
     await api('review.sample', {
       name: 'w48',
       since: '2026-10-01',
@@ -53,6 +73,7 @@ describe('review page, keyboard only', () => {
       mix: 'signal:validation_failures=100',
       seed: 7,
     });
+    await api('review.sample', { name: 'big', since: '2026-12-01', until: '2026-12-02', n: 1, seed: 1 });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
     page = await browser.newPage();
     await page.route('**/*', (route) => {
@@ -141,5 +162,29 @@ describe('review page, keyboard only', () => {
     for (const k of ['j / k', '] / [', 'f', '1 / 2 / 3', 'n', 'Ctrl+Enter', '?']) expect(help).toContain(k);
     expect(outside).toEqual([]);
     expect(errors).toEqual([]);
+  });
+
+  it('pages a 1,500-event session: at most 350 rows, ] reaches the 12th flagged event, the verdict stays', async () => {
+    const scripts: string[] = [];
+    page.on('request', (r) => {
+      if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
+    });
+    await page.goto(`${c.httpUrl}/review/big/1`);
+    expect(await page.locator('#events > li').count()).toBeLessThanOrEqual(350);
+    expect(await page.textContent('#pager')).toContain('events 1–350 of 1500');
+    await page.keyboard.press('2');
+    for (const key of BIG_FLAGGED.slice(0, 12)) {
+      await page.keyboard.press(']');
+      await page.waitForFunction(`document.activeElement?.dataset?.key === ${JSON.stringify(key)}`);
+    }
+    expect(await active()).toBe(`LI:${BIG_FLAGGED[11]}`);
+    expect(await page.locator('#events > li').count()).toBeLessThanOrEqual(350);
+    expect(await page.textContent('#verdict')).toBe('fail');
+    for (const key of BIG_FLAGGED.slice(0, 11).reverse()) {
+      await page.keyboard.press('[');
+      await page.waitForFunction(`document.activeElement?.dataset?.key === ${JSON.stringify(key)}`);
+    }
+    expect(new Set(scripts)).toEqual(new Set(['/assets/review.js']));
+    expect(gzipSync(REVIEW_SCRIPT).length).toBeLessThan(60 * 1024);
   });
 });

@@ -4,7 +4,7 @@
  * the events in order (failures red, signal-making events marked and reachable with ] and [), and the
  * sticky panel: verdict, first failure, note, complete-and-advance. Every value is escaped.
  */
-import type { ReviewPageData } from '../../analysis/review/review-page-data.js';
+import { MAX_ROWS, type ReviewPageData } from '../../analysis/review/review-page-data.js';
 
 const esc = (v: unknown): string =>
   String(v ?? '')
@@ -59,13 +59,20 @@ export function renderReviewPage(d: ReviewPageData): string {
       return `<li id="ev-${esc(e.key)}" data-key="${esc(e.key)}" data-flagged="${e.signals.length ? 1 : 0}" class="${cls}" tabindex="-1"><span class="muted">${esc(e.ts.slice(11, 19))}</span> <b>${esc(e.event_name)}</b> ${detail} ${chips}</li>`;
     })
     .join('\n');
+  const here = `${base}/${d.position}`;
   const data = {
     queue: d.queue,
     session: d.session_id,
     position: d.position,
     next: d.position < d.total ? `${base}/${d.position + 1}` : '',
     prev: d.position > 1 ? `${base}/${d.position - 1}` : '',
-    done: `${base}/${d.position}`,
+    done: here,
+    'next-flagged': d.nextFlagged
+      ? `${here}?from=${d.nextFlagged.index}&focus=${encodeURIComponent(d.nextFlagged.key)}`
+      : '',
+    'prev-flagged': d.prevFlagged
+      ? `${here}?from=${Math.max(0, d.prevFlagged.index - MAX_ROWS + 1)}&focus=${encodeURIComponent(d.prevFlagged.key)}`
+      : '',
     verdict: d.latest?.verdict ?? '',
     first: d.latest?.first_event ?? '',
   };
@@ -79,7 +86,7 @@ session <code>${esc(d.session_id)}</code> · ${esc(s?.member)} · chapter ${esc(
 <div>${flagged.map((f) => `<span class="badge">${esc(f)}</span>`).join('') || '<span class="muted">no signal flags this session</span>'}</div></header>
 <main><ol id="events">
 ${rows}
-</ol>${d.truncated ? `<p class="muted">First ${d.events.length} events shown; \`unsilo trace ${esc(d.session_id)}\` has them all.</p>` : ''}</main>
+</ol>${pager(d, base)}</main>
 <aside><p>verdict: <b id="verdict">none</b> <span class="muted">(1 pass · 2 fail · 3 defer)</span></p>
 <p>first failure: <code id="first-event">—</code> <span class="muted">(f)</span></p>
 <label for="note">note <span class="muted">(n)</span></label><textarea id="note">${esc(d.latest?.body ?? '')}</textarea>
@@ -89,4 +96,15 @@ ${rows}
 <script src="/assets/review.js"></script>
 </body></html>
 `;
+}
+
+/** Which events this page shows, with links to the pages before and after (server-paged). */
+function pager(d: ReviewPageData, base: string): string {
+  if (d.totalEvents <= d.events.length) return '';
+  const here = `${base}/${d.position}`;
+  const last = d.from + d.events.length;
+  const prev =
+    d.from > 0 ? `<a href="${here}?from=${Math.max(0, d.from - MAX_ROWS)}">previous ${MAX_ROWS}</a> · ` : '';
+  const next = last < d.totalEvents ? ` · <a href="${here}?from=${last}">next ${MAX_ROWS}</a>` : '';
+  return `<p class="muted" id="pager">${prev}events ${d.from + 1}–${last} of ${d.totalEvents}${next}</p>`;
 }

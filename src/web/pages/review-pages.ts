@@ -16,18 +16,23 @@ export function registerReviewPages(app: FastifyInstance, store: Store): void {
   app.get('/assets/review.js', async (_req, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(REVIEW_SCRIPT),
   );
-  app.get<{ Params: { queue: string; position: string } }>('/review/:queue/:position', async (req, reply) => {
-    if (moveTokenToCookie(req, reply)) return reply;
-    const position = Number(req.params.position);
-    const ctx = { store, author: 'page', now: () => new Date(), redact: (t: string) => t };
-    try {
-      if (!Number.isInteger(position) || position < 1) throw new AnalysisNotFoundError('no such item');
-      const html = renderReviewPage(await reviewPageData(ctx, req.params.queue, position));
-      return reply.type('text/html; charset=utf-8').send(html);
-    } catch (err) {
-      if (err instanceof AnalysisNotFoundError)
-        return reply.code(404).type('text/plain; charset=utf-8').send(err.message);
-      throw err;
-    }
-  });
+  app.get<{ Params: { queue: string; position: string }; Querystring: { from?: string } }>(
+    '/review/:queue/:position',
+    async (req, reply) => {
+      if (moveTokenToCookie(req, reply)) return reply;
+      const position = Number(req.params.position);
+      const ctx = { store, author: 'page', now: () => new Date(), redact: (t: string) => t };
+      try {
+        if (!Number.isInteger(position) || position < 1) throw new AnalysisNotFoundError('no such item');
+        const html = renderReviewPage(
+          await reviewPageData(ctx, req.params.queue, position, Number(req.query.from ?? 0) || 0),
+        );
+        return reply.type('text/html; charset=utf-8').send(html);
+      } catch (err) {
+        if (err instanceof AnalysisNotFoundError)
+          return reply.code(404).type('text/plain; charset=utf-8').send(err.message);
+        throw err;
+      }
+    },
+  );
 }

@@ -4,7 +4,9 @@
  * types, and the browser test (test/e2e/review-page.test.ts) is what checks it.
  * Keys are ignored while the note has focus, except Esc and Ctrl/Cmd+Enter. Complete-and-advance
  * saves first and moves on only once the collector acknowledged the save (never a timer), so the item
- * marked done is always the one on screen. The draft note is kept in localStorage until saved.
+ * marked done is always the one on screen. The draft (note, verdict, first failure) is kept in
+ * localStorage until saved, so it survives a reload and paging: `]` and `[` load the page holding the
+ * next or previous flagged event when the current page has none.
  */
 export const REVIEW_SCRIPT = String.raw`(() => {
   const body = document.body;
@@ -13,7 +15,15 @@ export const REVIEW_SCRIPT = String.raw`(() => {
   const note = document.getElementById('note');
   const status = document.getElementById('save-state');
   const draftKey = 'unsilo:' + queue + ':' + session;
-  const state = { cursor: -1, verdict: body.dataset.verdict || null, first: body.dataset.first || null, saving: false };
+  const saved = JSON.parse(localStorage.getItem(draftKey) || 'null') || {};
+  const state = {
+    cursor: -1,
+    verdict: saved.verdict ?? (body.dataset.verdict || null),
+    first: saved.first ?? (body.dataset.first || null),
+    saving: false,
+  };
+  const keep = () =>
+    localStorage.setItem(draftKey, JSON.stringify({ note: note.value, verdict: state.verdict, first: state.first }));
 
   const show = () => {
     document.getElementById('verdict').textContent = state.verdict || 'none';
@@ -30,6 +40,8 @@ export const REVIEW_SCRIPT = String.raw`(() => {
   const jump = (dir) => {
     for (let i = state.cursor + dir; i >= 0 && i < rows.length; i += dir)
       if (rows[i].dataset.flagged === '1') return move(i);
+    const page = dir > 0 ? body.dataset.nextFlagged : body.dataset.prevFlagged;
+    if (page) { keep(); location.href = page; }
   };
   const go = (href) => { if (href) location.href = href; };
   const complete = async () => {
@@ -57,13 +69,13 @@ export const REVIEW_SCRIPT = String.raw`(() => {
     }
   };
 
-  note.value = localStorage.getItem(draftKey) ?? note.value;
+  if (typeof saved.note === 'string') note.value = saved.note;
   let timer = null;
   note.addEventListener('input', () => {
     clearTimeout(timer);
-    timer = setTimeout(() => { localStorage.setItem(draftKey, note.value); status.textContent = 'draft kept'; }, 500);
+    timer = setTimeout(() => { keep(); status.textContent = 'draft kept'; }, 500);
   });
-  note.addEventListener('blur', () => localStorage.setItem(draftKey, note.value));
+  note.addEventListener('blur', keep);
 
   document.addEventListener('keydown', (e) => {
     if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') { e.preventDefault(); void complete(); return; }
@@ -73,9 +85,9 @@ export const REVIEW_SCRIPT = String.raw`(() => {
     const actions = {
       j: () => move(state.cursor + 1), k: () => move(state.cursor - 1),
       ']': () => jump(1), '[': () => jump(-1),
-      f: () => { if (rows[state.cursor]) { state.first = rows[state.cursor].dataset.key; show(); } },
-      1: () => { state.verdict = 'pass'; show(); }, 2: () => { state.verdict = 'fail'; show(); },
-      3: () => { state.verdict = 'defer'; show(); },
+      f: () => { if (rows[state.cursor]) { state.first = rows[state.cursor].dataset.key; show(); keep(); } },
+      1: () => { state.verdict = 'pass'; show(); keep(); }, 2: () => { state.verdict = 'fail'; show(); keep(); },
+      3: () => { state.verdict = 'defer'; show(); keep(); },
       n: () => note.focus(),
       ArrowRight: () => go(body.dataset.next), ArrowLeft: () => go(body.dataset.prev),
       '?': () => { const h = document.getElementById('help'); h.open ? h.close() : h.showModal(); },
@@ -84,5 +96,7 @@ export const REVIEW_SCRIPT = String.raw`(() => {
     if (act) { e.preventDefault(); act(); }
   });
   show();
+  const focus = new URLSearchParams(location.search).get('focus');
+  if (focus) move(rows.findIndex((r) => r.dataset.key === focus));
 })();
 `;
