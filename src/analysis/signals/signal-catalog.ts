@@ -19,6 +19,8 @@ export interface CountSignal {
   above: number;
   /** Condition on a row of `ev` (SQL both engines speak). */
   where: string;
+  /** The condition reads the window columns of `ev`; per session it is computed by signal-sql.ts `windowedCtes`. */
+  windowed?: true;
   needs: string;
 }
 
@@ -57,6 +59,7 @@ export const SIGNALS: readonly SignalDef[] = [
     description: 'validation commands run again after the same command failed within the same prompt',
     above: 2,
     where: `${VALIDATION} AND prior_failures > 0`,
+    windowed: true,
     needs: 'OTEL_LOG_TOOL_DETAILS=1',
   },
   {
@@ -66,6 +69,7 @@ export const SIGNALS: readonly SignalDef[] = [
     description: 'calls of one tool with identical input, 3 or more, none of them successful',
     above: 0,
     where: `${TOOL_RESULT} AND tool_input IS NOT NULL AND same_calls >= 3 AND same_successes = 0`,
+    windowed: true,
     needs: 'OTEL_LOG_TOOL_DETAILS=1 (the input)',
   },
   {
