@@ -34,8 +34,10 @@ export async function measureChange(ctx: AnalysisContext, a: { id: string; strat
     since: new Date(change.before.from),
     until: new Date(change.after.to),
   });
-  const spanning = all.filter((s) => new Date(s.start_ts) < effective && new Date(s.end_ts) >= effective);
-  const kept = all.filter((s) => !spanning.includes(s));
+  const spans = (s: SessionSignals): boolean =>
+    new Date(s.start_ts) < effective && new Date(s.end_ts) >= effective;
+  const spanning = all.filter(spans);
+  const kept = all.filter((s) => !spans(s));
   const before = kept.filter((s) => new Date(s.start_ts) < effective);
   const after = kept.filter((s) => new Date(s.start_ts) >= effective);
   const strata = dims.length > 0 ? stratify(before, after, dims, signal.name) : [];
@@ -101,16 +103,15 @@ function stratify(
   signal: string,
 ): Stratum[] {
   const keyOf = (s: SessionSignals): string => dims.map((d) => s[d] ?? '(none)').join(' | ');
-  const keys = [...new Set([...before, ...after].map(keyOf))].sort();
-  return keys.map((key) => ({
-    key,
-    before: arm(
-      before.filter((s) => keyOf(s) === key),
-      signal,
-    ),
-    after: arm(
-      after.filter((s) => keyOf(s) === key),
-      signal,
-    ),
-  }));
+  const strata = new Map<string, Stratum>();
+  const add = (s: SessionSignals, side: 'before' | 'after'): void => {
+    const key = keyOf(s);
+    const st = strata.get(key) ?? { key, before: { x: 0, n: 0 }, after: { x: 0, n: 0 } };
+    st[side].n++;
+    if (s.flags[signal]) st[side].x++;
+    strata.set(key, st);
+  };
+  for (const s of before) add(s, 'before');
+  for (const s of after) add(s, 'after');
+  return [...strata.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }

@@ -96,7 +96,12 @@ export function drawSample(sessions: readonly SessionSignals[], spec: SampleSpec
 
   const draw = (reason: string, pool: SessionSignals[], k: number): number => {
     const groups = new Map<string | null, SessionSignals[]>();
-    for (const s of pool) groups.set(stratumOf(s), [...(groups.get(stratumOf(s)) ?? []), s]);
+    for (const s of pool) {
+      const key = stratumOf(s);
+      const group = groups.get(key);
+      if (group) group.push(s);
+      else groups.set(key, [s]);
+    }
     const keys = [...groups.keys()].sort((a, b) => String(a).localeCompare(String(b)));
     const quota = new Map(keys.map((key) => [key, 0]));
     for (let left = k, progress = true; left > 0 && progress;) {

@@ -80,7 +80,9 @@ export function chapterReferences(
   const groups = new Map<string, SessionSignals[]>();
   for (const s of sessions) {
     const k = s.chapter ?? '';
-    groups.set(k, [...(groups.get(k) ?? []), s]);
+    const group = groups.get(k);
+    if (group) group.push(s);
+    else groups.set(k, [s]);
   }
   const refs = new Map<string, { p90Prompts: number; medianCost: number }>();
   for (const [k, g] of groups) {
