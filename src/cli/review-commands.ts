@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { analysisCommand, renderAny, renderTable, runAndPrint, type AnalysisOpts } from './analysis-cli.js';
 import { wholeNumber } from './query-commands.js';
+import { renderReviewItem } from './render-review-item.js';
 
 export function registerReviewCommands(program: Command): void {
   const signals = program.command('signals').description('per-session failure signals (detectors)');
@@ -97,11 +98,7 @@ export function registerReviewCommands(program: Command): void {
     .argument('<queue>', 'queue name')
     .argument('[item]', 'session id, position, or "next"', 'next')
     .action((queue: string, item: string, o: AnalysisOpts) =>
-      runAndPrint(o, 'review.show', { queue, item }, (r) => {
-        const res = r as { item: { session_id: string } | null; notes?: Record<string, unknown>[] };
-        const tail = res.item ? `\nread it: unsilo trace ${res.item.session_id}` : '';
-        return renderAny(res) + tail;
-      }),
+      runAndPrint(o, 'review.show', { queue, item }, renderReviewItem),
     );
   analysisCommand(review, 'verdict', 'record pass, fail or defer for a queued session, with a note')
     .argument('<queue>', 'queue name')
