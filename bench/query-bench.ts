@@ -34,7 +34,7 @@ const log = (msg: string): void => {
 };
 
 /** Events i = 0..n-1 in time order over 90 days; 200 events a session; the Claude Code event mix. */
-function generateSql(n: number): string {
+export function generateSql(n: number): string {
   const h = (salt: number): string => `CAST(hash(i * 7919 + ${salt}) % 1000000007 AS BIGINT)`;
   return `INSERT INTO events (key, ts, member, event_name, session_id, prompt_id, event_sequence, user_id,
     app_version, terminal_type, model, query_source, tool_name, tool_use_id, request_id, success, decision,
@@ -164,4 +164,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// Run when executed, not when bench/analysis-bench.ts imports the generator.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

@@ -28,6 +28,10 @@ import { registerQueryApi } from './web/query-api.js';
 import { registerMembersApi } from './web/members-api.js';
 import { registerDoctorApi } from './web/doctor-api.js';
 import { registerContextApi } from './web/context-api.js';
+import { registerAnalysisApi } from './web/analysis-api.js';
+import { registerReviewPages } from './web/pages/review-pages.js';
+import { readerAuthorization } from './web/pages/page-auth.js';
+import { textRedactor } from './analysis/analysis-redact.js';
 import { compileAttribution } from './pipeline/enrich/enrich-attribution.js';
 import { redactionSettings } from './pipeline/redact/redaction-key.js';
 import { MemberRegistry } from './members/member-registry.js';
@@ -146,16 +150,20 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
     '/api/reports',
     '/api/retention',
     '/api/export',
+    '/api/analysis',
+    '/review',
   ];
   app.addHook('onRequest', async (req, reply) => {
     if (!READ_PATHS.some((p) => req.url === p || req.url.startsWith(`${p}/`) || req.url.startsWith(`${p}?`)))
       return;
-    const r = checkReader(auth, members, req.headers.authorization);
+    const r = checkReader(auth, members, readerAuthorization(req));
     if (!r.ok) return reply.code(r.status).send({ error: r.message });
   });
   registerSqlApi(app, store, cfg.sql.maxRows, cfg.sql.timeoutMs);
   registerQueryApi(app, new QueryService(store));
   registerMembersApi(app, members);
+  registerAnalysisApi(app, { store, members, redact: textRedactor(pipelineConfig.redaction) });
+  registerReviewPages(app, store);
   registerDoctorApi(app, store, auth, cfg.redaction);
   const retention = store.retention
     ? new RetentionService(store.retention, retentionCfg, retentionHooks(metrics, logger))

@@ -15,6 +15,8 @@ import { registerRetentionCommands } from './cli/retention-commands.js';
 import { registerRelayCommands } from './cli/relay-commands.js';
 import { registerImportCommands } from './cli/import-commands.js';
 import { registerSetupCommands } from './cli/setup-commands.js';
+import { registerReviewCommands } from './cli/review-commands.js';
+import { registerPatternCommands } from './cli/pattern-commands.js';
 
 const program = new Command('unsilo')
   .description("Gathers a team's Claude Code telemetry (OTLP) into one queryable store.")
@@ -81,6 +83,8 @@ registerRedactCommand(program);
 registerRetentionCommands(program);
 registerRelayCommands(program);
 registerImportCommands(program);
+registerReviewCommands(program);
+registerPatternCommands(program);
 
 program
   .command('demo')

@@ -40,6 +40,7 @@ import { duckdbDialect } from './duckdb-dialect.js';
 import { openDuckdb } from './duckdb-instance.js';
 import { DuckdbRetention } from './duckdb-retention.js';
 import { rekeySharedIds } from './duckdb-rekey.js';
+import { ANALYSIS_DDL } from './duckdb-analysis-schema.js';
 import {
   columnList,
   duckdbDdl,
@@ -119,7 +120,7 @@ export class DuckdbStore implements Store {
       this.readers.push({ conn: await this.instance.connect(), queue: Promise.resolve() });
     if (this.cfg.readOnly) return;
     this.writer = await this.instance.connect();
-    for (const sql of duckdbDdl()) await this.writer.run(sql);
+    for (const sql of [...duckdbDdl(), ...ANALYSIS_DDL]) await this.writer.run(sql);
     const contexts = await this.writer.runAndReadAll('SELECT count(*) FROM session_context');
     this.hasContexts = Number(contexts.getRows()[0]?.[0] ?? 0) > 0;
     const existing = new Map<string, Set<string>>();
