@@ -61,7 +61,7 @@ export const READONLY = 164;
 export const TIMEOUT_EXCEEDED = 159;
 
 export async function connectClickhouse(c: ChConnection): Promise<ChClient> {
-  const { createClient, ClickHouseError } = await import('@clickhouse/client');
+  const { createClient, ClickHouseError, ClickHouseLogLevel } = await import('@clickhouse/client');
   const client = createClient({
     url: c.url,
     username: c.user,
@@ -72,6 +72,8 @@ export async function connectClickhouse(c: ChConnection): Promise<ChClient> {
     // Key lists for the duplicate check go in the request body once they pass 4 KiB.
     use_multipart_params_auto: true,
     application: 'unsilo',
+    // Failures reach the caller as typed errors (and the collector's log); the client prints nothing.
+    log: { level: ClickHouseLogLevel.OFF },
   });
   const mapError = (err: unknown): Error => {
     if (err instanceof ClickHouseError) return new ClickhouseServerError(err.message, Number(err.code));
