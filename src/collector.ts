@@ -16,7 +16,7 @@ import { OtlpGrpcReceiver } from './ingest/otlp-grpc/otlp-grpc-receiver.js';
 import { registerOtlpHttp, sendStatus } from './ingest/otlp-http/otlp-http-receiver.js';
 import type { OpenWalFile } from './wal/wal-file.js';
 import { CollectorMetrics } from './ops/collector-metrics.js';
-import { DuckdbStore } from './store/duckdb/duckdb-store.js';
+import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import { StoreWriter } from './wal/store-writer.js';
 import { WriteAheadLog } from './wal/write-ahead-log.js';
@@ -53,7 +53,7 @@ export interface CollectorDeps {
 export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {}): Promise<Collector> {
   const logger = pino({ level: cfg.logLevel, base: { service: 'unsilo' } });
   const metrics = new CollectorMetrics();
-  const store = deps.store ?? new DuckdbStore({ file: path.join(cfg.dataDir, DB_FILE) });
+  const store = deps.store ?? (await openStore(cfg.store, { file: path.join(cfg.dataDir, DB_FILE) }));
   await store.start();
   const members = new MemberRegistry(store, path.join(cfg.dataDir, ADMIN_TOKEN_FILE));
   await members.start();

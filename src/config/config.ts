@@ -108,6 +108,33 @@ export const ServeConfig = z.object({
     .prefault({}),
   /** Secrets redacted before the write-ahead log: extra patterns, per-field rules, allow-list mode. */
   redaction: RedactionConfig.prefault({}),
+  store: z
+    .object({
+      /** Where rows are stored: duckdb (one file in dataDir) or clickhouse (a server or cluster). */
+      kind: z.enum(['duckdb', 'clickhouse']).default('duckdb'),
+      clickhouse: z
+        .object({
+          /** HTTP(S) URL of the ClickHouse server, e.g. http://host:8123; needed with kind clickhouse. */
+          url: z.url({ protocol: /^https?$/ }).optional(),
+          /** Database unsilo creates and migrates (several collectors may share it). */
+          database: z
+            .string()
+            .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'letters, digits and _ only')
+            .default('unsilo'),
+          /** ClickHouse user. */
+          user: z.string().min(1).default('default'),
+          /** ClickHouse password; prefer the environment (UNSILO_CLICKHOUSE_PASSWORD) to flags and files. */
+          password: z.string().default(''),
+          /** Cluster name: DDL ON CLUSTER, Replicated tables behind Distributed ones. */
+          cluster: z.string().min(1).optional(),
+          /** Let the server batch small inserts (async_insert, acknowledged only once flushed). */
+          asyncInsert: z.boolean().default(false),
+          /** Longest one request to ClickHouse may take, in ms. */
+          requestTimeoutMs: z.number().int().positive().default(300_000),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
   sql: z
     .object({
       /** Most rows POST /api/sql returns. */
@@ -131,7 +158,26 @@ const ENV: Record<string, (v: string) => Partial<Record<keyof ServeConfigInput, 
   UNSILO_GRPC_PORT: (v) => ({ grpcPort: Number(v) }),
   UNSILO_DATA_DIR: (v) => ({ dataDir: v }),
   UNSILO_LOG_LEVEL: (v) => ({ logLevel: v }),
+  UNSILO_STORE: (v) => ({ store: { kind: v } }),
+  UNSILO_CLICKHOUSE_URL: (v) => ({ store: { clickhouse: { url: v } } }),
+  UNSILO_CLICKHOUSE_DATABASE: (v) => ({ store: { clickhouse: { database: v } } }),
+  UNSILO_CLICKHOUSE_USER: (v) => ({ store: { clickhouse: { user: v } } }),
+  UNSILO_CLICKHOUSE_PASSWORD: (v) => ({ store: { clickhouse: { password: v } } }),
+  UNSILO_CLICKHOUSE_CLUSTER: (v) => ({ store: { clickhouse: { cluster: v } } }),
 };
+
+type Tree = Record<string, unknown>;
+const isTree = (v: unknown): v is Tree => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `b` over `a`, object by object; undefined in `b` leaves `a`'s value. */
+function merge(a: Tree, b: Tree): Tree {
+  const out: Tree = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    if (v === undefined) continue;
+    out[k] = isTree(v) && isTree(out[k]) ? merge(out[k], v) : v;
+  }
+  return out;
+}
 
 function readFileConfig(file: string | undefined, required: boolean): Record<string, unknown> {
   if (!file || (!required && !existsSync(file))) return {};
@@ -144,24 +190,29 @@ function readFileConfig(file: string | undefined, required: boolean): Record<str
 
 /** Loads the collector config: flags > env > file > defaults. */
 export function loadServeConfig(
-  flags: Partial<ServeConfigInput> & { config?: string },
+  flags: Omit<Partial<ServeConfigInput>, 'store'> & { config?: string; store?: Tree },
   env: NodeJS.ProcessEnv = process.env,
 ): ServeConfig {
   const { config: configFlag, ...flagValues } = flags;
   const file = configFlag ?? env.UNSILO_CONFIG;
   const fromFile = readFileConfig(file ?? 'unsilo.config.json', file !== undefined);
-  const fromEnv = Object.entries(ENV).reduce<Record<string, unknown>>(
-    (acc, [name, map]) => (env[name] !== undefined && env[name] !== '' ? { ...acc, ...map(env[name]) } : acc),
+  const fromEnv = Object.entries(ENV).reduce<Tree>(
+    (acc, [name, map]) => (env[name] !== undefined && env[name] !== '' ? merge(acc, map(env[name])) : acc),
     {},
   );
-  const defined = Object.fromEntries(Object.entries(flagValues).filter(([, v]) => v !== undefined));
-  const parsed = ServeConfig.safeParse({ ...fromFile, ...fromEnv, ...defined });
+  const parsed = ServeConfig.safeParse(merge(merge(fromFile, fromEnv), flagValues));
   if (!parsed.success) {
     const problems = parsed.error.issues
       .map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`)
       .join('\n');
     throw new ConfigError(
       `invalid configuration:\n${problems}\nFix the flag, UNSILO_* variable or config file key named above.`,
+    );
+  }
+  if (parsed.data.store.kind === 'clickhouse' && !parsed.data.store.clickhouse.url) {
+    throw new ConfigError(
+      'store.clickhouse.url is needed with the clickhouse store: pass --clickhouse-url http://HOST:8123 ' +
+        '(env UNSILO_CLICKHOUSE_URL, or store.clickhouse.url in the config file)',
     );
   }
   return parsed.data;

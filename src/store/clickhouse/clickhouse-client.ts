@@ -57,6 +57,7 @@ export class ClickhouseConnectionError extends Error {
 }
 
 export const AUTHENTICATION_FAILED = 516;
+export const ACCESS_DENIED = 497;
 export const READONLY = 164;
 export const TIMEOUT_EXCEEDED = 159;
 
@@ -129,4 +130,15 @@ export async function connectClickhouse(c: ChConnection): Promise<ChClient> {
     },
     close: () => client.close(),
   };
+}
+
+/** What to do about a ClickHouse failure at start-up (docs/troubleshooting.md has the long form). */
+export function clickhouseFix(err: ClickhouseServerError | ClickhouseConnectionError): string {
+  if (err instanceof ClickhouseConnectionError)
+    return 'is the server up, and is --clickhouse-url its HTTP port (8123, or 8443 for https)?';
+  if (err.code === AUTHENTICATION_FAILED)
+    return 'check --clickhouse-user and the password (UNSILO_CLICKHOUSE_PASSWORD)';
+  if (err.code === ACCESS_DENIED)
+    return 'the user lacks a grant: unsilo needs CREATE, ALTER, INSERT and SELECT on its database (docs/troubleshooting.md)';
+  return 'see docs/troubleshooting.md, "ClickHouse"';
 }
