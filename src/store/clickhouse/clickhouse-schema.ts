@@ -11,68 +11,16 @@
  * - With a cluster: every table is `<name>_local` (Replicated*, DDL ON CLUSTER) behind a Distributed
  *   `<name>` sharded by a hash of its key, so copies of a row always meet on one shard.
  */
-import { TABLES, type ColumnType } from '../schema.js';
+import { TABLES } from '../schema.js';
+import { columnType, TABLE_NAMES, type TableName } from './clickhouse-types.js';
 
-export type TableName = keyof typeof TABLES;
-export const TABLE_NAMES = Object.keys(TABLES) as TableName[];
+export { TABLE_NAMES, type TableName };
 
 export interface Layout {
   database: string;
   /** The cluster for ON CLUSTER / Replicated / Distributed; none for a single server. */
   cluster?: string;
 }
-
-const BASE_TYPES: Record<ColumnType, string> = {
-  string: 'String',
-  int: 'Int64',
-  double: 'Float64',
-  bool: 'Bool',
-  timestamp: "DateTime64(6, 'UTC')",
-  json: 'String',
-};
-
-/** Few distinct values: dictionary-encoded. */
-const LOW_CARDINALITY = new Set([
-  'event_name',
-  'member',
-  'organization_id',
-  'app_version',
-  'terminal_type',
-  'model',
-  'query_source',
-  'tool_name',
-  'decision',
-  'source',
-  'error_type',
-  'repo',
-  'git_branch',
-  'feature',
-  'chapter',
-  'validation_kind',
-  'scope_name',
-  'name',
-  'unit',
-  'kind',
-  'temporality',
-  'type',
-]);
-
-/** Never null: in the sorting key or always set. */
-const NOT_NULL: Record<TableName, Set<string>> = {
-  events: new Set(['key', 'ts', 'event_name', 'scope_name', 'attributes', 'resource']),
-  spans: new Set([
-    'key',
-    'trace_id',
-    'span_id',
-    'name',
-    'start_ts',
-    'end_ts',
-    'attributes',
-    'events',
-    'resource',
-  ]),
-  metric_points: new Set(['key', 'series_key', 'name', 'ts', 'attributes', 'resource']),
-};
 
 interface TableDesign {
   time: string;
@@ -99,15 +47,6 @@ const DESIGN: Record<TableName, TableDesign> = {
 };
 
 export const timeColumn = (table: TableName): string => DESIGN[table].time;
-
-export function columnType(table: TableName, name: string, type: ColumnType): string {
-  let t = BASE_TYPES[type];
-  if (!NOT_NULL[table].has(name)) t = `Nullable(${t})`;
-  if (LOW_CARDINALITY.has(name) && type === 'string') t = `LowCardinality(${t})`;
-  if (type === 'timestamp') t += ' CODEC(Delta, ZSTD(1))';
-  else if (type === 'json') t += ' CODEC(ZSTD(3))';
-  return t;
-}
 
 /** Where a table's rows live: the table itself, or `<name>_local` behind a Distributed table. */
 export const storageName = (l: Layout, table: string): string => (l.cluster ? `${table}_local` : table);
