@@ -3,10 +3,13 @@
  * payloads run through the real pipeline) written with ClickhouseStore.write in writer-sized batches
  * (one `writer.batchBytes` read of the write-ahead log), through @clickhouse/client to chDB behind the
  * test HTTP endpoint — client, HTTP and engine all on this machine's cores. Then the table's size from
- * system.parts, after merging to one part per partition (the steady state), per million events.
+ * system.parts, after merging to one part per partition (the steady state), per million events. The
+ * payloads cycle through a few templates with counter ids, so their attributes compress better than
+ * real sessions' would: read the size as a lower bound.
  *
  * `node --import tsx bench/clickhouse-write-bench.ts [--writes N]`; writes .bench-out/clickhouse-write-latest.json.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,8 +34,8 @@ const requests = Math.max(1, Math.floor(defaultServeConfig().writer.batchBytes /
 const base: EventRow[] = [];
 for (let k = 0; k < requests; k++)
   base.push(...runPipeline('logs', 'protobuf', factory.next().body, ctx).rows.events);
-let serial = 0;
-const batch = (): EventRow[] => base.map((r) => ({ ...r, key: (serial++).toString(16).padStart(32, '0') }));
+// Keys as the pipeline makes them: 32 hex digits of a content hash, i.e. random (incompressible).
+const batch = (): EventRow[] => base.map((r) => ({ ...r, key: randomBytes(16).toString('hex') }));
 
 const endpoint = await startChdbEndpoint();
 const store = new ClickhouseStore({

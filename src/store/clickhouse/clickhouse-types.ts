@@ -1,6 +1,6 @@
 /**
  * Column types on ClickHouse: schema.ts's logical types, Nullable unless always set, LowCardinality
- * for short repeated strings, codecs for timestamps (Delta + ZSTD) and JSON text (ZSTD).
+ * for short repeated strings, codecs for timestamps (Delta + ZSTD), JSON text and other strings (ZSTD).
  */
 import { TABLES, type ColumnType } from '../schema.js';
 
@@ -65,5 +65,7 @@ export function columnType(table: TableName, name: string, type: ColumnType): st
   if (LOW_CARDINALITY.has(name) && type === 'string') t = `LowCardinality(${t})`;
   if (type === 'timestamp') t += ' CODEC(Delta, ZSTD(1))';
   else if (type === 'json') t += ' CODEC(ZSTD(3))';
+  // Keys and ids are random hex: LZ4 (the default) cannot shrink them, ZSTD's entropy coding halves them.
+  else if (type === 'string' && !LOW_CARDINALITY.has(name)) t += ' CODEC(ZSTD(1))';
   return t;
 }
