@@ -55,6 +55,18 @@ export function storeContractSuite({ name, open }: StoreCase): void {
       expect(JSON.parse(String(r.rows[0]?.[4]))).toEqual(JSON.parse(row.attributes));
     });
 
+    it('reads a JSON attribute by key (dots are part of the key), NULL when it is missing', async () => {
+      const attributes = JSON.stringify({ 'unsilo.doctor.id': "d-1'x", feature: '017' });
+      await store.write({ events: [eventRow({ session_id: 'json', attributes })], spans: [], metrics: [] });
+      const d = store.dialect;
+      const r = await store.query(
+        `SELECT ${d.jsonString('attributes', 'unsilo.doctor.id')}, ${d.jsonString('attributes', 'chapter')}
+         FROM events WHERE session_id = 'json' AND ${d.jsonString('attributes', 'unsilo.doctor.id')} = ${d.param(1, "d-1'x")}`,
+        ["d-1'x"],
+      );
+      expect(r.rows).toEqual([["d-1'x", null]]);
+    });
+
     it('rounds halves away from zero, as people do', async () => {
       const d = store.dialect;
       const r = await store.query(
