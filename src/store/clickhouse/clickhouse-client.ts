@@ -56,6 +56,16 @@ export class ClickhouseConnectionError extends Error {
   override readonly name = 'ClickhouseConnectionError';
 }
 
+/** JSONCompact text → its meta and data; null for anything else (a FORMAT clause chose another format). */
+function parseJsonCompact(text: string): JsonCompact | null {
+  try {
+    const r = JSON.parse(text) as Partial<JsonCompact> | null;
+    return r && Array.isArray(r.meta) && Array.isArray(r.data) ? { meta: r.meta, data: r.data } : null;
+  } catch {
+    return null;
+  }
+}
+
 export const AUTHENTICATION_FAILED = 516;
 export const ACCESS_DENIED = 497;
 export const READONLY = 164;
@@ -96,9 +106,16 @@ export async function connectClickhouse(c: ChConnection): Promise<ChClient> {
         });
         let text = '';
         for await (const chunk of r.stream) text += (chunk as Buffer).toString('utf8');
-        return text.trim() === '' ? null : (JSON.parse(text) as JsonCompact);
+        if (text.trim() === '') return null;
+        const parsed = parseJsonCompact(text);
+        if (!parsed)
+          throw new ClickhouseServerError(
+            'ClickHouse answered in another format than JSONCompact; leave the FORMAT clause out',
+            0,
+          );
+        return parsed;
       } catch (err) {
-        throw mapError(err);
+        throw err instanceof ClickhouseServerError ? err : mapError(err);
       }
     },
     async select(s) {

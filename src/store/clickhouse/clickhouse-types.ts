@@ -65,7 +65,8 @@ export function columnType(table: TableName, name: string, type: ColumnType): st
   if (LOW_CARDINALITY.has(name) && type === 'string') t = `LowCardinality(${t})`;
   if (type === 'timestamp') t += ' CODEC(Delta, ZSTD(1))';
   else if (type === 'json') t += ' CODEC(ZSTD(3))';
-  // Keys and ids are random hex: LZ4 (the default) cannot shrink them, ZSTD's entropy coding halves them.
-  else if (type === 'string' && !LOW_CARDINALITY.has(name)) t += ' CODEC(ZSTD(1))';
+  // Keys and ids are random hex: LZ4 (the default) cannot shrink them, ZSTD's entropy coding halves
+  // them. session_id keeps LZ4: the session templates read and count it on every row.
+  else if (type === 'string' && !LOW_CARDINALITY.has(name) && name !== 'session_id') t += ' CODEC(ZSTD(1))';
   return t;
 }

@@ -130,6 +130,13 @@ export function clickhouseSuite(name: string, target: () => Promise<ClickhouseTa
       );
     });
 
+    it('refuses SQL whose FORMAT clause would not come back as rows', async () => {
+      const store = await open();
+      await expect(store.query('SELECT 1 FORMAT CSV', [], { readOnly: true })).rejects.toThrow(
+        /leave the FORMAT clause out/,
+      );
+    });
+
     it('says when the password is wrong, and when the server cannot be reached', async () => {
       const t = await target();
       const wrong = new ClickhouseStore({ ...t, password: `${t.password}-wrong`, database: 'unsilo_never' });
