@@ -1,7 +1,8 @@
 /**
  * The same contract suites against a real ClickHouse server, when CLICKHOUSE_URL is set
  * (CLICKHOUSE_USER, CLICKHOUSE_PASSWORD; CLICKHOUSE_CLUSTER for cluster mode). Each suite works in a
- * database of its own (unsilo_test_…), dropped afterwards. Without CLICKHOUSE_URL the file is skipped,
+ * database of its own (unsilo_test_…), dropped afterwards; the user needs to create databases and,
+ * for the FINAL test, SYSTEM STOP MERGES (the default user may do both). Without CLICKHOUSE_URL the file is skipped,
  * saying so: the normal run covers the same SQL on chDB.
  */
 import { describe, it } from 'vitest';
