@@ -57,6 +57,9 @@ const READ: Settings = {
   join_use_nulls: 1,
   // A key never spans two monthly partitions (its time is part of it): FINAL may merge per partition.
   do_not_merge_across_partitions_select_final: 1,
+  // The skip indexes (session_id, trace_id, key) index values every version of a row shares, so they
+  // stay exact under FINAL (older servers turn them off with FINAL by default).
+  use_skip_indexes_if_final: 1,
 };
 
 export class ClickhouseStore implements Store {
