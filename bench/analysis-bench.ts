@@ -17,7 +17,7 @@ import { runAction } from '../src/analysis/analysis-actions.js';
 import type { AnalysisContext } from '../src/analysis/analysis-context.js';
 import { reviewPageData } from '../src/analysis/review/review-page-data.js';
 import { DuckdbStore } from '../src/store/duckdb/duckdb-store.js';
-import { generateSql } from './query-bench.js';
+import { DUCKDB, generateSql } from './query-bench-data.js';
 import { nowMs, round, summarize } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -39,7 +39,7 @@ async function buildStore(file: string): Promise<void> {
   const db = await DuckDBInstance.create(file);
   const conn = await db.connect();
   const t0 = nowMs();
-  await conn.run(generateSql(EVENTS));
+  await conn.run(generateSql(DUCKDB, EVENTS, new Date('2026-11-28T00:00:00Z')));
   // One 1,500-event session on 2026-11-27, a failing `npm test` every 25 events.
   await conn.run(`INSERT INTO events (key, ts, member, event_name, session_id, prompt_id, event_sequence, tool_name,
       command, validation_kind, success, scope_name, attributes, resource)

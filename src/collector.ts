@@ -18,7 +18,7 @@ import { registerOtlpHttp, sendStatus } from './ingest/otlp-http/otlp-http-recei
 import { countClientErrors, httpServerOptions } from './ingest/otlp-http/http-server-limits.js';
 import type { OpenWalFile } from './wal/wal-file.js';
 import { CollectorMetrics } from './ops/collector-metrics.js';
-import { DuckdbStore } from './store/duckdb/duckdb-store.js';
+import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import { StoreWriter } from './wal/store-writer.js';
 import { WriteAheadLog } from './wal/write-ahead-log.js';
@@ -70,10 +70,10 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
   const retentionCfg = retentionSettings(cfg);
   const store =
     deps.store ??
-    new DuckdbStore({
+    (await openStore(cfg.store, {
       file: path.join(cfg.dataDir, DB_FILE),
       archiveDir: retentionCfg.archiveDir ?? undefined,
-    });
+    }));
   await store.start();
   const members = new MemberRegistry(store, path.join(cfg.dataDir, ADMIN_TOKEN_FILE));
   await members.start();

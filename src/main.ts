@@ -3,10 +3,15 @@
  * Heavy modules (the collector, DuckDB, gRPC) load inside the commands that need them, so light
  * commands — above all the session-context hook, which runs on every prompt — start fast.
  */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { ConfigError, loadServeConfig } from './config/config.js';
 import { CliError } from './cli/cli-error.js';
 import { logLevelOption } from './cli/log-level-option.js';
+import {
+  ClickhouseConnectionError,
+  ClickhouseServerError,
+  clickhouseFix,
+} from './store/clickhouse/clickhouse-client.js';
 import { runningCollector } from './cli/backend.js';
 import { registerMembersCommands } from './cli/members-commands.js';
 import { registerQueryCommands, wholeNumber } from './cli/query-commands.js';
@@ -37,6 +42,30 @@ program
     'where the DuckDB file and write-ahead log live (default ./data; env UNSILO_DATA_DIR)',
   )
   .option('--config <file>', 'JSON config file (default ./unsilo.config.json if present; env UNSILO_CONFIG)')
+  .addOption(
+    new Option('--store <kind>', 'where rows are stored (default duckdb; env UNSILO_STORE)').choices([
+      'duckdb',
+      'clickhouse',
+    ]),
+  )
+  .option(
+    '--clickhouse-url <url>',
+    'ClickHouse HTTP(S) URL, e.g. http://host:8123 (env UNSILO_CLICKHOUSE_URL)',
+  )
+  .option(
+    '--clickhouse-database <name>',
+    'ClickHouse database, created if missing (default unsilo; env UNSILO_CLICKHOUSE_DATABASE)',
+  )
+  .option('--clickhouse-user <user>', 'ClickHouse user (default default; env UNSILO_CLICKHOUSE_USER)')
+  .option(
+    '--clickhouse-password <password>',
+    'ClickHouse password (prefer env UNSILO_CLICKHOUSE_PASSWORD: flags show in `ps`)',
+  )
+  .option(
+    '--clickhouse-cluster <name>',
+    'ClickHouse cluster: DDL ON CLUSTER, Replicated + Distributed tables (env UNSILO_CLICKHOUSE_CLUSTER)',
+  )
+  .option('--clickhouse-async-insert', 'let ClickHouse batch inserts (async_insert, waiting for the flush)')
   .option(
     '--tls-cert <file>',
     'serve HTTPS and gRPC over TLS with this PEM certificate chain (env UNSILO_TLS_CERT)',
@@ -53,9 +82,31 @@ program
       logLevel?: 'info';
       tlsCert?: string;
       tlsKey?: string;
+      store?: 'duckdb' | 'clickhouse';
+      clickhouseUrl?: string;
+      clickhouseDatabase?: string;
+      clickhouseUser?: string;
+      clickhousePassword?: string;
+      clickhouseCluster?: string;
+      clickhouseAsyncInsert?: boolean;
     }) => {
-      const { tlsCert, tlsKey, ...rest } = opts;
-      const cfg = loadServeConfig({ ...rest, tls: { certFile: tlsCert, keyFile: tlsKey } });
+      const { store, clickhouseUrl, clickhouseDatabase, clickhouseUser, clickhousePassword, ...rest } = opts;
+      const { clickhouseCluster, clickhouseAsyncInsert, tlsCert, tlsKey, ...flags } = rest;
+      const cfg = loadServeConfig({
+        ...flags,
+        tls: { certFile: tlsCert, keyFile: tlsKey },
+        store: {
+          kind: store,
+          clickhouse: {
+            url: clickhouseUrl,
+            database: clickhouseDatabase,
+            user: clickhouseUser,
+            password: clickhousePassword,
+            cluster: clickhouseCluster,
+            asyncInsert: clickhouseAsyncInsert,
+          },
+        },
+      });
       const { startCollector } = await import('./collector.js');
       const collector = await startCollector(cfg);
       let stopping = false;
@@ -134,6 +185,12 @@ program
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof ClickhouseServerError || err instanceof ClickhouseConnectionError) {
+    process.stderr.write(
+      `unsilo: the ClickHouse store failed: ${err.message}\n  fix: ${clickhouseFix(err)}\n`,
+    );
+    process.exit(2);
+  }
   if (err instanceof CliError || err instanceof ConfigError) {
     process.stderr.write(`unsilo: ${err.message}\n`);
     process.exit(err instanceof CliError ? err.exitCode : 2);

@@ -1,8 +1,9 @@
 /**
  * How the CLI reaches the data: through a running collector's HTTP API (--server, or the collector
- * found in the data directory's collector.json), else by opening the DuckDB file read-only and asking
- * the same QueryService the API uses. DuckDB allows one writing process per file, so while a collector
- * runs the CLI must go through it. Both ways answer alike.
+ * found in the data directory's collector.json), else by opening the store itself and asking the same
+ * QueryService the API uses: the DuckDB file read-only (DuckDB allows one writing process per file, so
+ * while a collector runs the CLI must go through it), or the ClickHouse server that the config
+ * (UNSILO_STORE, UNSILO_CLICKHOUSE_*, unsilo.config.json) names. Both ways answer alike.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +13,8 @@ import type { SessionTrace } from '../query/session-trace.js';
 import { ADMIN_TOKEN_FILE, DB_FILE, DISCOVERY_FILE } from '../config/data-dir.js';
 import { QueryError, type CellValue, type QueryResult } from '../store/store.js';
 import { QueryParamError } from '../query/query-filters.js';
+import { loadServeConfig } from '../config/config.js';
+import { openStore, storeLabel } from '../store/open-store.js';
 import { CliError } from './cli-error.js';
 import { collectorClient } from './collector-client.js';
 
@@ -68,20 +71,20 @@ function httpBackend(server: string, token: string | undefined): Backend {
 }
 
 async function localBackend(dataDir: string): Promise<Backend> {
+  const { store: choice } = loadServeConfig({ dataDir });
   const file = path.join(dataDir, DB_FILE);
-  if (!existsSync(file)) {
+  if (choice.kind === 'duckdb' && !existsSync(file)) {
     throw new CliError(
       `no store at ${file} and no collector running for ${dataDir}; start one with \`npx unsilo serve\` ` +
         '(or fill one with `npx unsilo demo`), or pass --data-dir DIR (where the collector keeps its data) or --server URL',
     );
   }
-  const { DuckdbStore } = await import('../store/duckdb/duckdb-store.js');
-  const store = new DuckdbStore({ file, readOnly: true });
+  const store = await openStore(choice, { file, readOnly: true });
   try {
     await store.start();
   } catch (err) {
     throw new CliError(
-      `cannot open ${file}: ${(err as Error).message}\nIf a collector is using it, ask it instead: --server http://HOST:4318`,
+      `cannot open ${storeLabel(choice, file)}: ${(err as Error).message}\nIf a collector is using it, ask it instead: --server http://HOST:4318`,
     );
   }
   const svc = new QueryService(store);
@@ -96,7 +99,7 @@ async function localBackend(dataDir: string): Promise<Backend> {
     }
   };
   return {
-    where: file,
+    where: storeLabel(choice, file),
     sql: (sql, params = [], maxRows) => wrap(() => store.query(sql, params, { readOnly: true, maxRows })),
     list: async () => svc.list(),
     run: (name, params) => wrap(() => svc.run(name, params)),

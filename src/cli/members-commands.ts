@@ -14,6 +14,8 @@ import {
   type MemberInfo,
   type Role,
 } from '../members/member-registry.js';
+import { loadServeConfig } from '../config/config.js';
+import { openStore } from '../store/open-store.js';
 import { runningCollector } from './backend.js';
 import { CliError } from './cli-error.js';
 import { collectorClient } from './collector-client.js';
@@ -51,8 +53,7 @@ function httpRoster(server: string, adminToken: string): Roster {
 }
 
 async function localRoster(dataDir: string): Promise<Roster> {
-  const { DuckdbStore } = await import('../store/duckdb/duckdb-store.js');
-  const store = new DuckdbStore({ file: path.join(dataDir, DB_FILE) });
+  const store = await openStore(loadServeConfig({ dataDir }).store, { file: path.join(dataDir, DB_FILE) });
   await store.start();
   const registry = new MemberRegistry(store, path.join(dataDir, ADMIN_TOKEN_FILE));
   await registry.start();

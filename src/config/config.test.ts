@@ -26,6 +26,41 @@ describe('loadServeConfig', () => {
     expect(cfg.wal.minFreeBytes).toBe(64 * 1024 * 1024);
   });
 
+  it('merges the store section key by key: flags over env over file, password from the environment', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cfg-'));
+    const file = path.join(dir, 'unsilo.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ store: { clickhouse: { database: 'telemetry', user: 'file-user' } } }),
+    );
+    const cfg = loadServeConfig(
+      { config: file, store: { kind: 'clickhouse', clickhouse: { url: 'http://ch:8123', user: undefined } } },
+      { UNSILO_CLICKHOUSE_PASSWORD: 's3cret', UNSILO_CLICKHOUSE_USER: 'env-user' },
+    );
+    expect(cfg.store).toEqual({
+      kind: 'clickhouse',
+      clickhouse: {
+        url: 'http://ch:8123',
+        database: 'telemetry',
+        user: 'env-user',
+        password: 's3cret',
+        asyncInsert: false,
+        requestTimeoutMs: 300_000,
+      },
+    });
+    expect(loadServeConfig(noFile, {}).store.kind).toBe('duckdb');
+  });
+
+  it('asks for the ClickHouse URL when the clickhouse store has none, and refuses a bad one', () => {
+    expect(() => loadServeConfig(noFile, { UNSILO_STORE: 'clickhouse' })).toThrow(
+      /store\.clickhouse\.url is needed .*--clickhouse-url/,
+    );
+    expect(() =>
+      loadServeConfig(noFile, { UNSILO_STORE: 'clickhouse', UNSILO_CLICKHOUSE_URL: 'ch:8123' }),
+    ).toThrow(/store\.clickhouse\.url/);
+    expect(() => loadServeConfig(noFile, { UNSILO_STORE: 'mysql' })).toThrow(/store\.kind/);
+  });
+
   it('names the bad key in its error', () => {
     expect(() => loadServeConfig({ ...noFile }, { UNSILO_PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadServeConfig({ ...noFile }, { UNSILO_PORT: '70000' })).toThrow(/port:/);

@@ -152,6 +152,33 @@ export const ServeConfig = z.object({
       message: 'give both tls.certFile and tls.keyFile (--tls-cert and --tls-key), or neither',
     })
     .prefault({}),
+  store: z
+    .object({
+      /** Where rows are stored: duckdb (one file in dataDir) or clickhouse (a server or cluster). */
+      kind: z.enum(['duckdb', 'clickhouse']).default('duckdb'),
+      clickhouse: z
+        .object({
+          /** HTTP(S) URL of the ClickHouse server, e.g. http://host:8123; needed with kind clickhouse. */
+          url: z.url({ protocol: /^https?$/ }).optional(),
+          /** Database unsilo creates and migrates (several collectors may share it). */
+          database: z
+            .string()
+            .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'letters, digits and _ only')
+            .default('unsilo'),
+          /** ClickHouse user. */
+          user: z.string().min(1).default('default'),
+          /** ClickHouse password; prefer the environment (UNSILO_CLICKHOUSE_PASSWORD) to flags and files. */
+          password: z.string().default(''),
+          /** Cluster name: DDL ON CLUSTER, Replicated tables behind Distributed ones. */
+          cluster: z.string().min(1).optional(),
+          /** Let the server batch small inserts (async_insert, acknowledged only once flushed). */
+          asyncInsert: z.boolean().default(false),
+          /** Longest one request to ClickHouse may take, in ms. */
+          requestTimeoutMs: z.number().int().positive().default(300_000),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
   sql: z
     .object({
       /** Most rows POST /api/sql returns. */
@@ -179,6 +206,12 @@ const ENV: EnvMap = {
   UNSILO_LOG_LEVEL: (v) => ({ logLevel: v }),
   UNSILO_TLS_CERT: (v) => ({ tls: { certFile: v } }),
   UNSILO_TLS_KEY: (v) => ({ tls: { keyFile: v } }),
+  UNSILO_STORE: (v) => ({ store: { kind: v } }),
+  UNSILO_CLICKHOUSE_URL: (v) => ({ store: { clickhouse: { url: v } } }),
+  UNSILO_CLICKHOUSE_DATABASE: (v) => ({ store: { clickhouse: { database: v } } }),
+  UNSILO_CLICKHOUSE_USER: (v) => ({ store: { clickhouse: { user: v } } }),
+  UNSILO_CLICKHOUSE_PASSWORD: (v) => ({ store: { clickhouse: { password: v } } }),
+  UNSILO_CLICKHOUSE_CLUSTER: (v) => ({ store: { clickhouse: { cluster: v } } }),
 };
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
@@ -241,8 +274,15 @@ export function loadConfig<S extends z.ZodType>(
 
 /** Loads the collector config: flags > env > file > defaults. */
 export function loadServeConfig(
-  flags: Partial<ServeConfigInput> & { config?: string },
+  flags: Omit<Partial<ServeConfigInput>, 'store'> & { config?: string; store?: Record<string, unknown> },
   env: NodeJS.ProcessEnv = process.env,
 ): ServeConfig {
-  return loadConfig(ServeConfig, ENV, flags, env);
+  const cfg = loadConfig(ServeConfig, ENV, flags, env);
+  if (cfg.store.kind === 'clickhouse' && !cfg.store.clickhouse.url) {
+    throw new ConfigError(
+      'store.clickhouse.url is needed with the clickhouse store: pass --clickhouse-url http://HOST:8123 ' +
+        '(env UNSILO_CLICKHOUSE_URL, or store.clickhouse.url in the config file)',
+    );
+  }
+  return cfg;
 }

@@ -2,7 +2,8 @@
  * The roster: members with a role and an ingest token (stored as a hash), kept in the store's
  * `members` table and mirrored in memory so that authenticating a request costs one hash and one map
  * lookup. The admin credential (manages members) lives in the data directory, readable only by its
- * owner, and is created at the first start.
+ * owner, and is created at the first start. The SQL is the same on every store: rows are written whole
+ * (`Dialect.replaceInto` replaces a member's row; ClickHouse has no cheap UPDATE) and never updated.
  */
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { sqlTime } from '../store/dialect.js';
@@ -106,7 +107,7 @@ export class MemberRegistry {
     const token = newToken();
     const hash = hashToken(token);
     await this.store.query(
-      `INSERT INTO members (name, role, email, token_hash, created_at) VALUES (${d.param(1, name)}, ${d.param(2, role)}, ${d.param(3, email)}, ${d.param(4, hash)}, ${d.toTimestamp(d.param(5, now()))})`,
+      `INSERT INTO members (name, role, email, token_hash, created_at) SELECT ${d.param(1, name)}, ${d.param(2, role)}, ${d.param(3, email)}, ${d.param(4, hash)}, ${d.toTimestamp(d.param(5, now()))}`,
       [name, role, email, hash, now()],
     );
     await this.reload();
@@ -127,8 +128,8 @@ export class MemberRegistry {
   private async retire(hash: string): Promise<void> {
     const d = this.store.dialect;
     await this.store.query(
-      `INSERT INTO member_token_history (token_hash, retired_at) VALUES (${d.param(1, hash)}, current_timestamp)`,
-      [hash],
+      `INSERT INTO member_token_history (token_hash, retired_at) SELECT ${d.param(1, hash)}, ${d.toTimestamp(d.param(2, now()))}`,
+      [hash, now()],
     );
   }
 
@@ -138,8 +139,10 @@ export class MemberRegistry {
     const d = this.store.dialect;
     await this.retire(m.hash);
     await this.store.query(
-      `UPDATE members SET revoked_at = current_timestamp WHERE name = ${d.param(1, name)}`,
-      [name],
+      `${d.replaceInto('members')} (name, role, email, token_hash, created_at, rotated_at, revoked_at)
+       SELECT name, role, email, token_hash, created_at, rotated_at, ${d.toTimestamp(d.param(1, now()))}
+       FROM members WHERE name = ${d.param(2, name)}`,
+      [now(), name],
     );
     await this.reload();
   }
@@ -151,7 +154,9 @@ export class MemberRegistry {
     const d = this.store.dialect;
     await this.retire(m.hash);
     await this.store.query(
-      `UPDATE members SET token_hash = ${d.param(1, hashToken(token))}, revoked_at = NULL, rotated_at = ${d.toTimestamp(d.param(2, now()))} WHERE name = ${d.param(3, name)}`,
+      `${d.replaceInto('members')} (name, role, email, token_hash, created_at, rotated_at, revoked_at)
+       SELECT name, role, email, ${d.param(1, hashToken(token))}, created_at, ${d.toTimestamp(d.param(2, now()))}, NULL
+       FROM members WHERE name = ${d.param(3, name)}`,
       [hashToken(token), now(), name],
     );
     await this.reload();
@@ -164,13 +169,18 @@ export class MemberRegistry {
     const recent = (table: string, signal: string): string =>
       `SELECT DISTINCT member, '${signal}' AS signal FROM ${table} WHERE ${table === 'spans' ? 'start_ts' : 'ts'} >= ${d.toTimestamp(d.param(1, since))}`;
     const r = await this.store.query(
-      `WITH last AS (
-        SELECT member, max(ts) AS last_ts, arg_max(app_version, ts) AS version FROM events GROUP BY member
-      ), signals AS (${recent('events', 'logs')} UNION ALL ${recent('metric_points', 'metrics')} UNION ALL ${recent('spans', 'traces')})
+      `WITH seen AS (
+        SELECT member, max(ts) AS last_ts, ${d.lastValue('app_version', 'ts')} AS version FROM events GROUP BY member
+      ), signals AS (
+        SELECT member, ${d.sortedList('signal')} AS list
+        FROM (${recent('events', 'logs')} UNION ALL ${recent('metric_points', 'metrics')} UNION ALL ${recent('spans', 'traces')}) AS r
+        GROUP BY member
+      )
       SELECT m.name, m.role, m.email, ${d.formatTime('m.created_at', '%Y-%m-%d %H:%M:%S')},
         ${d.formatTime('m.revoked_at', '%Y-%m-%d %H:%M:%S')}, ${d.formatTime('l.last_ts', '%Y-%m-%d %H:%M:%S')}, l.version,
-        coalesce((SELECT string_agg(signal, ' ' ORDER BY signal) FROM signals s WHERE s.member = m.name), '')
-      FROM members m LEFT JOIN last l ON l.member = m.name ORDER BY m.name`,
+        coalesce(s.list, '')
+      FROM members m LEFT JOIN seen l ON l.member = m.name LEFT JOIN signals s ON s.member = m.name
+      ORDER BY m.name`,
       [since],
     );
     return r.rows.map((row) => ({

@@ -18,7 +18,11 @@ export interface TemplateContext {
   readonly d: Dialect;
   /** Binds a value; returns its placeholder. */
   p(value: ParamValue): string;
-  /** The filter conditions on events (columns of alias `e` when given), AND-joined; doctor records are always excluded. */
+  /**
+   * The filter conditions on events, AND-joined; doctor records are always excluded. Columns are
+   * qualified (`events.member`, or `e.member` for alias `e`): ClickHouse lets a SELECT alias such as
+   * `any(member) AS member` shadow the column everywhere in the query, WHERE included.
+   */
   where(alias?: string): string;
   option(name: string): number | string;
 }
@@ -67,9 +71,10 @@ export function buildQuery(
     d: dialect,
     p,
     where(alias) {
-      const col = (f: FilterName): string => (alias ? `${alias}.${COLUMN[f]}` : COLUMN[f]);
+      const table = alias ?? 'events';
+      const col = (f: FilterName): string => `${table}.${COLUMN[f]}`;
       // `unsilo doctor` round-trip records are marked and never counted.
-      const conds: string[] = [`${alias ? `${alias}.` : ''}event_name <> '${DOCTOR_EVENT}'`];
+      const conds: string[] = [`${table}.event_name <> '${DOCTOR_EVENT}'`];
       for (const f of template.filters) {
         const v = filters[f];
         if (v === undefined) continue;

@@ -33,4 +33,10 @@ export interface Dialect {
   toTimestamp(expr: string): string;
   /** Placeholder for positional parameter `index` (1-based) holding `value`. */
   param(index: number, value: ParamValue): string;
+  /** `expr` rounded to `digits` decimals, halves away from zero (ClickHouse's own round() is half-even). */
+  round(expr: string, digits: number): string;
+  /** The values of text `expr` in the group, sorted and joined with a space. */
+  sortedList(expr: string): string;
+  /** The start of an INSERT whose rows replace stored rows with the same key (`… INTO table`). */
+  replaceInto(table: string): string;
 }

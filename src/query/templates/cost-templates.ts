@@ -4,14 +4,14 @@
  * again and are never added in. Costs are rounded to micro-dollars.
  */
 import { FILTER_NAMES, type FilterName } from '../query-filters.js';
-import type { TimeUnit } from '../../store/dialect.js';
+import type { Dialect, TimeUnit } from '../../store/dialect.js';
 import type { QueryTemplate, TemplateContext } from '../query-template.js';
 
 /** Every common filter but --event: these templates read api_request events only. */
 const COST_FILTERS: readonly FilterName[] = FILTER_NAMES.filter((f) => f !== 'event');
 export const COST_SOURCE = 'api_request events (cost_usd and the four token columns)';
 
-const totals = `round(sum(cost_usd), 6) AS cost_usd, count(*) AS api_requests,
+const totals = (d: Dialect): string => `${d.round('sum(cost_usd)', 6)} AS cost_usd, count(*) AS api_requests,
   sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
   sum(cache_read_tokens) AS cache_read_tokens, sum(cache_creation_tokens) AS cache_creation_tokens`;
 
@@ -32,7 +32,7 @@ function costBy(
     description,
     filters: COST_FILTERS,
     source: COST_SOURCE,
-    sql: (ctx) => `SELECT ${key(ctx)} AS ${keyName}, ${totals}
+    sql: (ctx) => `SELECT ${key(ctx)} AS ${keyName}, ${totals(ctx.d)}
 FROM events WHERE ${api(ctx)}
 GROUP BY 1 ORDER BY ${order}`,
   };
@@ -52,7 +52,7 @@ function costByTime(
     filters: COST_FILTERS,
     source: COST_SOURCE,
     sql: (ctx) => `SELECT ${ctx.d.formatTime('k', format)} AS ${keyName}, ${TOTAL_COLUMNS}
-FROM (SELECT ${ctx.d.timeBucket(unit, 'ts')} AS k, ${totals} FROM events WHERE ${api(ctx)} GROUP BY 1) AS b
+FROM (SELECT ${ctx.d.timeBucket(unit, 'ts')} AS k, ${totals(ctx.d)} FROM events WHERE ${api(ctx)} GROUP BY 1) AS b
 ORDER BY k`,
   };
 }
@@ -88,7 +88,9 @@ export const COST_TEMPLATES: QueryTemplate[] = [
     description: 'Total spend: cost, requests, tokens, sessions and members in the range',
     filters: COST_FILTERS,
     source: COST_SOURCE,
-    sql: (ctx) => `SELECT ${totals}, count(DISTINCT session_id) AS sessions, count(DISTINCT member) AS members
+    sql: (
+      ctx,
+    ) => `SELECT ${totals(ctx.d)}, count(DISTINCT session_id) AS sessions, count(DISTINCT member) AS members
 FROM events WHERE ${api(ctx)}`,
   },
 ];

@@ -25,7 +25,7 @@ GROUP BY status_code, error ORDER BY errors DESC, status_code, error`,
     source: 'api_error events (attempt)',
     sql: (ctx) => `SELECT model, status_code, count(*) AS failed_calls,
        sum(CASE WHEN attempt > 1 THEN 1 ELSE 0 END) AS retried, max(attempt) AS max_attempt,
-       round(avg(attempt), 2) AS mean_attempt
+       ${ctx.d.round('avg(attempt)', 2)} AS mean_attempt
 FROM events WHERE event_name = 'api_error' AND ${ctx.where()}
 GROUP BY model, status_code ORDER BY failed_calls DESC, model, status_code`,
   },

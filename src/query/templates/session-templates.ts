@@ -17,6 +17,7 @@ const MIN_FAILURES: OptionSpec = {
 export const count = (cond: string): string => `sum(CASE WHEN ${cond} THEN 1 ELSE 0 END)`;
 const failedTool = `event_name = 'tool_result' AND success = false`;
 const failedValidation = `validation_kind IS NOT NULL AND success = false`;
+const sessionCost = `coalesce(sum(CASE WHEN event_name = 'api_request' THEN cost_usd END), 0)`;
 
 export const SESSION_TEMPLATES: QueryTemplate[] = [
   {
@@ -28,14 +29,14 @@ export const SESSION_TEMPLATES: QueryTemplate[] = [
     sql: (ctx) => `SELECT session_id, ${ctx.d.anyValue('member')} AS member,
        ${ctx.d.formatTime('min(ts)', '%Y-%m-%d %H:%M:%S')} AS started,
        ${ctx.d.formatTime('max(ts)', '%Y-%m-%d %H:%M:%S')} AS ended,
-       round(${ctx.d.msBetween('min(ts)', 'max(ts)')} / 1000.0, 1) AS duration_s,
+       ${ctx.d.round(`${ctx.d.msBetween('min(ts)', 'max(ts)')} / 1000.0`, 1)} AS duration_s,
        ${count(`event_name = 'user_prompt'`)} AS prompts,
        ${count(`event_name = 'api_request'`)} AS api_requests,
        ${count(`event_name = 'tool_result'`)} AS tool_calls,
        ${count(failedTool)} AS tool_failures,
        ${count(failedValidation)} AS validation_failures,
        ${count(`event_name = 'api_error'`)} AS api_errors,
-       round(coalesce(sum(CASE WHEN event_name = 'api_request' THEN cost_usd END), 0), 6) AS cost_usd,
+       ${ctx.d.round(sessionCost, 6)} AS cost_usd,
        ${ctx.d.lastValue('feature', 'ts')} AS feature, ${ctx.d.lastValue('chapter', 'ts')} AS chapter,
        ${ctx.d.lastValue('git_branch', 'ts')} AS git_branch, ${ctx.d.lastValue('repo', 'ts')} AS repo
 FROM events
@@ -53,7 +54,7 @@ GROUP BY session_id ORDER BY min(ts) DESC, session_id`,
     ) => `SELECT session_id, ${ctx.d.anyValue('member')} AS member, ${count(failedTool)} AS tool_failures,
        ${count(`event_name = 'tool_result'`)} AS tool_calls,
        ${ctx.d.formatTime('min(ts)', '%Y-%m-%d %H:%M:%S')} AS started,
-       round(coalesce(sum(CASE WHEN event_name = 'api_request' THEN cost_usd END), 0), 6) AS cost_usd
+       ${ctx.d.round(sessionCost, 6)} AS cost_usd
 FROM events WHERE session_id IS NOT NULL AND ${ctx.where()}
 GROUP BY session_id HAVING ${count(failedTool)} > ${ctx.p(Number(ctx.option('min-failures')))}
 ORDER BY tool_failures DESC, started DESC, session_id`,

@@ -11,9 +11,9 @@ export const TOOL_TEMPLATES: QueryTemplate[] = [
     source: 'tool_result events',
     sql: (ctx) => `SELECT tool_name, count(*) AS calls,
        sum(CASE WHEN success = false THEN 1 ELSE 0 END) AS failures,
-       round(CAST(sum(CASE WHEN success = false THEN 1 ELSE 0 END) AS DOUBLE) / count(*), 4) AS failure_rate,
-       round(avg(duration_ms), 1) AS mean_duration_ms,
-       round(${ctx.d.quantile('duration_ms', 0.95)}, 1) AS p95_duration_ms
+       ${ctx.d.round('CAST(sum(CASE WHEN success = false THEN 1 ELSE 0 END) AS DOUBLE) / count(*)', 4)} AS failure_rate,
+       ${ctx.d.round('avg(duration_ms)', 1)} AS mean_duration_ms,
+       ${ctx.d.round(ctx.d.quantile('duration_ms', 0.95), 1)} AS p95_duration_ms
 FROM events WHERE event_name = 'tool_result' AND ${ctx.where()}
 GROUP BY tool_name ORDER BY calls DESC, tool_name`,
   },

@@ -18,17 +18,23 @@ export const TREND_TEMPLATES: QueryTemplate[] = [
     ) => `SELECT ${ctx.d.formatTime('k', '%Y-%m-%d')} AS day, cost_usd, tokens, api_requests, api_errors, error_rate,
        validations, validation_failures, validation_failure_rate
 FROM (SELECT ${ctx.d.timeBucket('day', 'ts')} AS k,
-       round(coalesce(sum(CASE WHEN event_name = 'api_request' THEN cost_usd END), 0), 6) AS cost_usd,
+       ${ctx.d.round(`coalesce(sum(CASE WHEN event_name = 'api_request' THEN cost_usd END), 0)`, 6)} AS cost_usd,
        coalesce(sum(CASE WHEN event_name = 'api_request'
          THEN input_tokens + output_tokens + cache_read_tokens + cache_creation_tokens END), 0) AS tokens,
        ${count(`event_name = 'api_request'`)} AS api_requests,
        ${count(`event_name = 'api_error'`)} AS api_errors,
-       round(CAST(${count(`event_name = 'api_error'`)} AS DOUBLE)
-         / nullif(${count(`event_name IN ('api_request', 'api_error')`)}, 0), 4) AS error_rate,
+       ${ctx.d.round(
+         `CAST(${count(`event_name = 'api_error'`)} AS DOUBLE)
+         / nullif(${count(`event_name IN ('api_request', 'api_error')`)}, 0)`,
+         4,
+       )} AS error_rate,
        ${count('validation_kind IS NOT NULL')} AS validations,
        ${count('validation_kind IS NOT NULL AND success = false')} AS validation_failures,
-       round(CAST(${count('validation_kind IS NOT NULL AND success = false')} AS DOUBLE)
-         / nullif(${count('validation_kind IS NOT NULL')}, 0), 4) AS validation_failure_rate
+       ${ctx.d.round(
+         `CAST(${count('validation_kind IS NOT NULL AND success = false')} AS DOUBLE)
+         / nullif(${count('validation_kind IS NOT NULL')}, 0)`,
+         4,
+       )} AS validation_failure_rate
 FROM events WHERE ${ctx.where()}
   GROUP BY 1) AS b
 ORDER BY k`,

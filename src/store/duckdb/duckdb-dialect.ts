@@ -16,4 +16,7 @@ export const duckdbDialect: Dialect = {
   msBetween: (from: string, to: string) => `date_diff('millisecond', ${from}, ${to})`,
   toTimestamp: (expr: string) => `CAST(${expr} AS TIMESTAMP)`,
   param: (index: number) => `$${index}`,
+  round: (expr: string, digits: number) => `round(${expr}, ${digits})`,
+  sortedList: (expr: string) => `string_agg(${expr}, ' ' ORDER BY ${expr})`,
+  replaceInto: (table: string) => `INSERT OR REPLACE INTO ${table}`,
 };
