@@ -8,7 +8,8 @@
  * ClickHouse is down the log grows and drains when it returns.
  *
  * Reads: one statement per request, parameters bound by ClickHouse (`{pN:Type}`), `readonly=2` for
- * read-only queries, `max_execution_time` for timeouts, `max_result_rows` for row limits.
+ * read-only queries, `max_execution_time` for timeouts, `max_result_rows` for row limits. `query()`
+ * also runs the error-analysis code's `INSERT … SELECT` (synchronous into Distributed tables).
  */
 import type { RowBatch, SessionContextRow } from '../../model/records.js';
 import type { Dialect } from '../dialect.js';
@@ -121,6 +122,8 @@ export class ClickhouseStore implements Store {
   async query(sql: string, params: CellValue[] = [], opts: QueryOptions = {}): Promise<QueryResult> {
     const settings: Settings = { ...this.read };
     if (opts.readOnly) settings.readonly = 2;
+    // The analysis tables are written through query() (INSERT … SELECT) and read back at once.
+    else if (this.cfg.cluster) settings.insert_distributed_sync = 1;
     if (opts.maxRows !== undefined) {
       settings.max_result_rows = opts.maxRows;
       settings.result_overflow_mode = 'break';
