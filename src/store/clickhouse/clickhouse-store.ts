@@ -32,6 +32,7 @@ import {
 } from './clickhouse-client.js';
 import { clickhouseDialect, paramName } from './clickhouse-dialect.js';
 import { migrate } from './clickhouse-migrations.js';
+import { ClickhouseRetention } from './clickhouse-retention.js';
 import { createDatabaseDdl, type Layout } from './clickhouse-schema.js';
 import { toQueryResult } from './clickhouse-values.js';
 import { writeBatch, writeContextRows, type WriteTarget } from './clickhouse-writes.js';
@@ -67,9 +68,11 @@ export class ClickhouseStore implements Store {
   readonly dialect: Dialect = clickhouseDialect;
   private client: ChClient | null = null;
   private readonly layout: Layout;
+  readonly retention: ClickhouseRetention;
 
   constructor(private readonly cfg: ClickhouseStoreConfig) {
     this.layout = { database: cfg.database, cluster: cfg.cluster };
+    this.retention = new ClickhouseRetention({ ch: () => this.ch, layout: this.layout, read: this.read });
   }
 
   private get read(): Settings {
