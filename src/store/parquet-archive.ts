@@ -3,9 +3,9 @@
  * (COPY … TO): the schema's columns, times as TIMESTAMP (naive UTC), JSON columns as JSON. A store
  * whose server writes Parquet differently (ClickHouse marks times as UTC-adjusted, which readers show
  * as TIMESTAMP WITH TIME ZONE, and has no JSON logical type) has the collector rewrite its file with
- * an in-memory DuckDB; the rewrite also counts the rows the file holds.
+ * an in-memory DuckDB; the rewrite also counts the rows the file holds. DuckDB's native module is
+ * loaded only then (open-store.ts keeps it out of a ClickHouse collector otherwise).
  */
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { ColumnType } from './schema.js';
 
 const quote = (s: string): string => `'${s.replaceAll("'", "''")}'`;
@@ -16,6 +16,7 @@ export async function rewriteArchive(
   to: string,
   columns: readonly { name: string; type: ColumnType }[],
 ): Promise<number> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
   try {
