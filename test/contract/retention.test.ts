@@ -21,10 +21,12 @@ import {
   type RetainedTable,
   type StoreRetention,
 } from '../../src/store/store-retention.js';
+import { DUCKDB_TYPES } from '../../src/store/duckdb/duckdb-schema.js';
+import { TABLES } from '../../src/store/schema.js';
 import type { Store } from '../../src/store/store.js';
 import { eventRow, metricRow, spanRow } from '../fixtures/rows.js';
 import { tempDir } from '../support/collector-fixture.js';
-import { canonical, fileRows, storeRows } from '../support/json-rows.js';
+import { canonical, fileColumns, fileRows, storeRows } from '../support/json-rows.js';
 import { STORES } from '../support/stores.js';
 
 const NOW = new Date('2026-11-28T10:00:00Z');
@@ -204,6 +206,10 @@ describe.each(STORES)('retention: $name', ({ open }) => {
       );
       expect(await fileRows(`SELECT * FROM read_parquet('${s.file}')`)).toEqual(
         expected.get(`${s.table}/${s.month}`),
+      );
+      // One archive shape whichever store wrote it: the schema's columns with DuckDB's types.
+      expect(await fileColumns(s.file ?? '')).toEqual(
+        TABLES[s.table].map((c) => [c.name, DUCKDB_TYPES[c.type]]),
       );
       expect(s.rows).toBe(expected.get(`${s.table}/${s.month}`)?.length);
     }

@@ -48,3 +48,16 @@ export async function fileRows(from: string): Promise<string[]> {
     instance.closeSync();
   }
 }
+
+/** The columns of a Parquet file as DuckDB reads them: [name, type]. */
+export async function fileColumns(parquet: string): Promise<[string, string][]> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  try {
+    const r = await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${parquet}')`);
+    return r.getRowsJS().map((row) => [String(row[0]), String(row[1])]);
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
