@@ -16,7 +16,7 @@
  *
  * Content: `ALTER TABLE … UPDATE` with `mutations_sync = 2` (every copy of a row, on every replica,
  * before it returns), so FINAL reads see cleared rows at once. On a cluster every statement runs
- * on the `<name>_local` tables `ON CLUSTER`.
+ * on the `<name>_local` tables `ON CLUSTER`. Export: clickhouse-export.ts.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
@@ -35,6 +35,7 @@ import {
   type TimeSlice,
 } from '../store-retention.js';
 import { CONTENT_SQL_CH } from './clickhouse-content.js';
+import { exportJsonLines } from './clickhouse-export.js';
 import { storageName } from './clickhouse-schema.js';
 import { clickhouseUsage, num, select, type ClickhouseAccess } from './clickhouse-usage.js';
 
@@ -131,17 +132,13 @@ export class ClickhouseRetention implements StoreRetention {
       if (file !== null) await rm(file, { force: true });
       throw err;
     }
-    const partition = wholeMonth(slice);
-    if (partition !== null) {
-      await this.a.ch().run({ query: `ALTER TABLE ${this.storage(table)} DROP PARTITION ID '${partition}'` });
-    } else {
-      await this.a.ch().run({
-        query: `DELETE FROM ${this.storage(table)} WHERE ${where}`,
-        settings: { lightweight_deletes_sync: 2 },
-      });
-      const months = this.masked.get(table) ?? new Set<string>();
-      for (let m = monthStart(slice.from); m < slice.until; m = monthStart(m, 1)) months.add(partitionId(m));
-      this.masked.set(table, months);
+    try {
+      await this.delete(slice, where);
+    } catch (err) {
+      // The delete failed: if it removed nothing, neither is the file kept.
+      if (file !== null && (await this.count(table, where).catch(() => -1)) === rows)
+        await rm(file, { force: true });
+      throw err;
     }
     const left = await this.count(table, where);
     if (left !== 0)
@@ -149,6 +146,22 @@ export class ClickhouseRetention implements StoreRetention {
         `deleted ${rows - left} of the ${rows} archived rows of ${table}; ${left} are still stored`,
       );
     return rows;
+  }
+
+  private async delete(slice: TimeSlice, where: string): Promise<void> {
+    const { table } = slice;
+    const partition = wholeMonth(slice);
+    if (partition !== null) {
+      await this.a.ch().run({ query: `ALTER TABLE ${this.storage(table)} DROP PARTITION ID '${partition}'` });
+      return;
+    }
+    await this.a.ch().run({
+      query: `DELETE FROM ${this.storage(table)} WHERE ${where}`,
+      settings: { lightweight_deletes_sync: 2 },
+    });
+    const months = this.masked.get(table) ?? new Set<string>();
+    for (let m = monthStart(slice.from); m < slice.until; m = monthStart(m, 1)) months.add(partitionId(m));
+    this.masked.set(table, months);
   }
 
   private async archive(slice: TimeSlice, where: string, rows: number, file: string): Promise<void> {
@@ -164,7 +177,7 @@ export class ClickhouseRetention implements StoreRetention {
           ORDER BY ${col}, key FORMAT Parquet`,
         settings: this.a.read,
       });
-      const out = await open(raw, 'wx');
+      const out = await open(raw, 'w');
       try {
         for await (const chunk of body) await out.write(chunk);
       } finally {
@@ -197,31 +210,7 @@ export class ClickhouseRetention implements StoreRetention {
     }
   }
 
-  async *exportRows(table: RetainedTable, range: TimeRange): AsyncIterable<string> {
-    const cols = TABLES[table];
-    const json = new Set(cols.filter((c) => c.type === 'json').map((c) => c.name));
-    const body = await this.a.ch().stream({
-      query: `SELECT ${columnList(table)} FROM ${table}
-        WHERE ${rangeSql(table, range)} ORDER BY ${TIME_COLUMNS[table]}, key FORMAT JSONEachRow`,
-      settings: {
-        ...this.a.read,
-        output_format_json_quote_64bit_integers: 0,
-      },
-    });
-    let rest = '';
-    for await (const chunk of body) {
-      const lines = (rest + chunk.toString('utf8')).split('\n');
-      rest = lines.pop() ?? '';
-      const out = lines.filter((l) => l !== '').map((l) => nestJson(l, json));
-      if (out.length > 0) yield `${out.join('\n')}\n`;
-    }
-    if (rest !== '') yield `${nestJson(rest, json)}\n`;
+  exportRows(table: RetainedTable, range: TimeRange): AsyncIterable<string> {
+    return exportJsonLines(this.a, table, rangeSql(table, range));
   }
-}
-
-/** A JSONEachRow line with the JSON text columns `json` nested as values, as DuckDB's to_json. */
-function nestJson(line: string, json: ReadonlySet<string>): string {
-  const row = JSON.parse(line) as Record<string, unknown>;
-  for (const k of json) if (typeof row[k] === 'string') row[k] = JSON.parse(row[k]) as unknown;
-  return JSON.stringify(row);
 }
