@@ -35,7 +35,10 @@ export function nextSeq(now: Date): number {
   return last;
 }
 
-/** INSERT one row; `times` names the columns whose values are Dates. */
+/**
+ * INSERT one row (Dates become timestamps). `INSERT … SELECT` rather than VALUES: ClickHouse binds
+ * `{pN:Type}` parameters in a SELECT, while its VALUES parser reads literals.
+ */
 export async function insertRow(
   ctx: AnalysisContext,
   table: string,
@@ -53,7 +56,7 @@ export async function insertRow(
     params.push(v);
     return d.param(params.length, v);
   });
-  await ctx.store.query(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${values.join(', ')})`, params);
+  await ctx.store.query(`INSERT INTO ${table} (${cols.join(', ')}) SELECT ${values.join(', ')}`, params);
 }
 
 /** Rows of a SELECT with bound parameters, as objects. */

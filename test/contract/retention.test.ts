@@ -21,10 +21,12 @@ import {
   type RetainedTable,
   type StoreRetention,
 } from '../../src/store/store-retention.js';
+import { DUCKDB_TYPES } from '../../src/store/duckdb/duckdb-schema.js';
+import { TABLES } from '../../src/store/schema.js';
 import type { Store } from '../../src/store/store.js';
 import { eventRow, metricRow, spanRow } from '../fixtures/rows.js';
 import { tempDir } from '../support/collector-fixture.js';
-import { fileRows, storeRows } from '../support/json-rows.js';
+import { canonical, fileColumns, fileRows, storeRows } from '../support/json-rows.js';
 import { STORES } from '../support/stores.js';
 
 const NOW = new Date('2026-11-28T10:00:00Z');
@@ -109,7 +111,10 @@ function month(m: string, events = 1200): RowBatch {
 
 /** The rows of `table` in month `m`, as JSON text (exact). */
 const monthRows = (store: Store, table: RetainedTable, m: string): Promise<string[]> =>
-  storeRows(store, `SELECT * FROM ${table} WHERE strftime(${TIME_COLUMNS[table]}, '%Y-%m') = '${m}'`);
+  storeRows(
+    store,
+    `SELECT * FROM ${table} WHERE ${store.dialect.formatTime(TIME_COLUMNS[table], '%Y-%m')} = '${m}'`,
+  );
 
 describe.each(STORES)('retention: $name', ({ open }) => {
   let store: Store;
@@ -202,6 +207,10 @@ describe.each(STORES)('retention: $name', ({ open }) => {
       expect(await fileRows(`SELECT * FROM read_parquet('${s.file}')`)).toEqual(
         expected.get(`${s.table}/${s.month}`),
       );
+      // One archive shape whichever store wrote it: the schema's columns with DuckDB's types.
+      expect(await fileColumns(s.file ?? '')).toEqual(
+        TABLES[s.table].map((c) => [c.name, DUCKDB_TYPES[c.type]]),
+      );
       expect(s.rows).toBe(expected.get(`${s.table}/${s.month}`)?.length);
     }
     expect(report.deleted).toEqual({ events: 5 * 1200, spans: 5 * 120, metric_points: 5 * 240 });
@@ -257,10 +266,11 @@ describe.each(STORES)('retention: $name', ({ open }) => {
     expect(report.contentCleared.events).toBeGreaterThan(0);
     expect(await counts()).toEqual(countsBefore);
     expect(await answers('2026-09-01', '2026-11-30')).toEqual(answersBefore);
+    const has = (key: string): string => `${store.dialect.jsonString('attributes', key)} IS NOT NULL`;
     const content = async (cmp: string): Promise<unknown[]> =>
       (
         await store.query(
-          `SELECT count(*) FILTER (WHERE command IS NOT NULL OR json_exists(attributes, '$.prompt') OR json_exists(attributes, '$.tool_parameters'))
+          `SELECT count(*) FILTER (WHERE command IS NOT NULL OR ${has('prompt')} OR ${has('tool_parameters')})
            FROM events WHERE ts ${cmp} '2026-10-29'`,
         )
       ).rows[0] ?? [];
@@ -300,6 +310,29 @@ describe.each(STORES)('retention: $name', ({ open }) => {
     expect(report.slices.every((s) => !s.done)).toBe(true);
     expect(await counts()).toEqual(before);
     expect((await svc.lastRun())?.error).toBe(report.error);
+  });
+
+  it('exports the rows of a range as JSON lines, oldest first, exactly the stored rows', async () => {
+    await fill(['2026-09', '2026-10']);
+    const range = { since: new Date('2026-09-20T00:00:00Z'), until: new Date('2026-10-05T00:00:00Z') };
+    for (const table of RETAINED_TABLES) {
+      let text = '';
+      for await (const chunk of retention.exportRows(table, range)) text += chunk;
+      const lines = text.trim().split('\n');
+      const times = lines.map((l) =>
+        String((JSON.parse(canonical(l)) as Record<string, unknown>)[TIME_COLUMNS[table]]),
+      );
+      expect(times).toEqual([...times].sort());
+      const col = TIME_COLUMNS[table];
+      expect(lines.map(canonical).sort()).toEqual(
+        (
+          await storeRows(
+            store,
+            `SELECT * FROM ${table} WHERE ${col} >= '2026-09-20' AND ${col} < '2026-10-05'`,
+          )
+        ).sort(),
+      );
+    }
   });
 
   it('deletes without an archive when archiving is off', async () => {

@@ -16,7 +16,7 @@ import { TABLES } from '../../src/store/schema.js';
 import { RETAINED_TABLES, type RetainedTable } from '../../src/store/store-retention.js';
 import { eventRow, metricRow, spanRow } from '../fixtures/rows.js';
 import { BIN, startTestCollector, tempDir, type TestCollector } from '../support/collector-fixture.js';
-import { fileRows, storeRows } from '../support/json-rows.js';
+import { canonical, fileRows, storeRows } from '../support/json-rows.js';
 
 const run = promisify(execFile);
 
@@ -131,7 +131,7 @@ describe('unsilo retention and export', () => {
             String((JSON.parse(a) as { key: string }).key).localeCompare(
               (JSON.parse(b) as { key: string }).key,
             );
-          expect(lines.sort(byKey).map((l) => JSON.parse(l) as unknown)).toEqual(
+          expect(lines.sort(byKey).map((l) => JSON.parse(canonical(l)) as unknown)).toEqual(
             stored.sort(byKey).map((l) => JSON.parse(l) as unknown),
           );
         } else {

@@ -79,6 +79,10 @@ export const SESSION_COLUMNS = [
   'cost_usd',
 ] as const;
 
+/**
+ * One row per session of the scope. The columns of `base` are named one by one: ClickHouse names a
+ * `base.*` column that a joined table also has `base.session_id`.
+ */
 export function sessionSignalsSql(d: Dialect, scope: SignalScope): Sql {
   const b = binder(d);
   const count = (s: { name: string; where: string }): string =>
@@ -113,7 +117,8 @@ export function sessionSignalsSql(d: Dialect, scope: SignalScope): Sql {
   FROM events WHERE ${notDoctor} AND session_id IN (SELECT session_id FROM scope)
   GROUP BY session_id${started.length ? ` HAVING ${started.join(' AND ')}` : ''}
 )${windowedCtes(d)}
-SELECT base.*, coalesce(loops.tool_retry_loop, 0) AS tool_retry_loop,
+SELECT ${[...SESSION_COLUMNS, ...plain.map((s) => s.name)].map((c) => `base.${c} AS ${c}`).join(', ')},
+  coalesce(loops.tool_retry_loop, 0) AS tool_retry_loop,
   coalesce(reruns.validation_reruns, 0) AS validation_reruns
 FROM base LEFT JOIN loops ON loops.session_id = base.session_id
   LEFT JOIN reruns ON reruns.session_id = base.session_id

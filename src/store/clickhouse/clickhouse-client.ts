@@ -27,6 +27,8 @@ export interface ChClient {
   run(s: ChStatement): Promise<JsonCompact | null>;
   /** Runs a SELECT; large parameter values travel in the request body (multipart), not the URL. */
   select(s: ChStatement): Promise<JsonCompact>;
+  /** Runs a statement with its own FORMAT clause; the answer's bytes as they arrive (Parquet, JSON lines). */
+  stream(s: ChStatement): Promise<AsyncIterable<Buffer>>;
   /** Inserts rows (objects keyed by column) as JSONEachRow. */
   insert(table: string, rows: Record<string, unknown>[], settings?: Settings): Promise<void>;
   close(): Promise<void>;
@@ -128,6 +130,19 @@ export async function connectClickhouse(c: ChConnection): Promise<ChClient> {
           abort_signal: s.signal,
         });
         return (await r.json()) as JsonCompact;
+      } catch (err) {
+        throw mapError(err);
+      }
+    },
+    async stream(s) {
+      try {
+        const r = await client.exec({
+          query: s.query,
+          query_params: s.params,
+          clickhouse_settings: s.settings as ClickHouseSettings,
+          abort_signal: s.signal,
+        });
+        return r.stream as AsyncIterable<Buffer>;
       } catch (err) {
         throw mapError(err);
       }

@@ -5,6 +5,7 @@
  * `schema_migrations` records what ran (one row per version; ReplacingMergeTree collapses doubles).
  * After the versioned steps, columns that schema.ts has and a table lacks are added, as on DuckDB.
  */
+import { analysisDdl } from './clickhouse-analysis-schema.js';
 import type { ChClient } from './clickhouse-client.js';
 import {
   addColumnsDdl,
@@ -25,6 +26,11 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'events, spans, metric_points', statements: telemetryDdl },
   { version: 2, name: 'members, member_token_history, session_context', statements: supportDdl },
   { version: 3, name: 'metric_increments view', statements: viewsDdl },
+  {
+    version: 4,
+    name: 'error analysis: review_queues, review_items, annotations, pattern_revisions, note_patterns, session_labels, changes, measurements',
+    statements: analysisDdl,
+  },
 ];
 
 /** Applies what is missing; returns the versions it applied. */

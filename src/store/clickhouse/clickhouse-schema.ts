@@ -1,9 +1,11 @@
 /**
  * Table design for ClickHouse, generated from store/schema.ts.
  *
- * - ReplacingMergeTree everywhere: a row's sorting key ends with its idempotency key, so copies of a
- *   row written twice (two collectors racing, a replay) collapse in background merges, and reads see
- *   one row at once because the store reads with the `final` setting (FINAL on every table).
+ * - ReplacingMergeTree for telemetry and the roster: a row's sorting key ends with its idempotency
+ *   key, so copies of a row written twice (two collectors racing, a replay) collapse in background
+ *   merges, and reads see one row at once because the store reads with the `final` setting (FINAL on
+ *   every table). The append-only error-analysis tables are plain MergeTree
+ *   (clickhouse-analysis-schema.ts).
  * - Partitioned by month of the event time: retention drops whole partitions. A key never spans two
  *   partitions (the time is part of the row), so FINAL never has to merge across them.
  * - Sorted for the common filters: event name (nearly every template reads one), day, member, session.
@@ -53,12 +55,15 @@ export const storageName = (l: Layout, table: string): string => (l.cluster ? `$
 
 const onCluster = (l: Layout): string => (l.cluster ? ` ON CLUSTER \`${l.cluster}\`` : '');
 
-/** `ReplacingMergeTree(version)`, replicated on a cluster. */
-function engine(l: Layout, table: string, version?: string): string {
-  const ver = version ? [version] : [];
-  if (!l.cluster) return `ReplacingMergeTree(${ver.join(', ')})`;
+/** ReplacingMergeTree (copies of a key collapse; the highest `version` wins) or plain MergeTree. */
+export type Engine = { family: 'ReplacingMergeTree'; version?: string } | { family: 'MergeTree' };
+
+/** The engine clause, replicated on a cluster. */
+function engine(l: Layout, table: string, e: Engine): string {
+  const ver = e.family === 'ReplacingMergeTree' && e.version ? [e.version] : [];
+  if (!l.cluster) return `${e.family}(${ver.join(', ')})`;
   const path = `'/clickhouse/tables/{shard}/${l.database}/${table}_local'`;
-  return `ReplicatedReplacingMergeTree(${[path, "'{replica}'", ...ver].join(', ')})`;
+  return `Replicated${e.family}(${[path, "'{replica}'", ...ver].join(', ')})`;
 }
 
 /**
@@ -71,11 +76,11 @@ export function tableDdl(
   body: string,
   tail: string,
   shardBy: string,
-  version?: string,
+  e: Engine = { family: 'ReplacingMergeTree' },
 ): string[] {
   const db = `\`${l.database}\``;
   const local = `CREATE TABLE IF NOT EXISTS ${db}.${storageName(l, table)}${onCluster(l)} (${body})
-    ENGINE = ${engine(l, table, version)} ${tail}`;
+    ENGINE = ${engine(l, table, e)} ${tail}`;
   if (!l.cluster) return [local];
   return [
     local,
@@ -94,7 +99,8 @@ export function telemetryDdl(l: Layout): string[] {
     const tail = `PARTITION BY toYYYYMM(${d.time}) ORDER BY (${d.orderBy})
     SETTINGS allow_nullable_key = 1`;
     const body = [...cols, ...version, ...indexes].join(',\n      ');
-    return tableDdl(l, table, body, tail, 'cityHash64(key)', table === 'events' ? '_version' : undefined);
+    const e: Engine = { family: 'ReplacingMergeTree', version: table === 'events' ? '_version' : undefined };
+    return tableDdl(l, table, body, tail, 'cityHash64(key)', e);
   });
 }
 
@@ -110,7 +116,7 @@ export function supportDdl(l: Layout): string[] {
       _version ${ts} MATERIALIZED now64(6)`,
       'ORDER BY name',
       'cityHash64(name)',
-      '_version',
+      { family: 'ReplacingMergeTree', version: '_version' },
     ),
     ...tableDdl(
       l,

@@ -8,7 +8,8 @@
  * ClickHouse is down the log grows and drains when it returns.
  *
  * Reads: one statement per request, parameters bound by ClickHouse (`{pN:Type}`), `readonly=2` for
- * read-only queries, `max_execution_time` for timeouts, `max_result_rows` for row limits.
+ * read-only queries, `max_execution_time` for timeouts, `max_result_rows` for row limits. `query()`
+ * also runs the error-analysis code's `INSERT … SELECT` (synchronous into Distributed tables).
  */
 import type { RowBatch, SessionContextRow } from '../../model/records.js';
 import type { Dialect } from '../dialect.js';
@@ -31,6 +32,7 @@ import {
 } from './clickhouse-client.js';
 import { clickhouseDialect, paramName } from './clickhouse-dialect.js';
 import { migrate } from './clickhouse-migrations.js';
+import { ClickhouseRetention } from './clickhouse-retention.js';
 import { createDatabaseDdl, type Layout } from './clickhouse-schema.js';
 import { toQueryResult } from './clickhouse-values.js';
 import { writeBatch, writeContextRows, type WriteTarget } from './clickhouse-writes.js';
@@ -66,9 +68,11 @@ export class ClickhouseStore implements Store {
   readonly dialect: Dialect = clickhouseDialect;
   private client: ChClient | null = null;
   private readonly layout: Layout;
+  readonly retention: ClickhouseRetention;
 
   constructor(private readonly cfg: ClickhouseStoreConfig) {
     this.layout = { database: cfg.database, cluster: cfg.cluster };
+    this.retention = new ClickhouseRetention({ ch: () => this.ch, layout: this.layout, read: this.read });
   }
 
   private get read(): Settings {
@@ -121,6 +125,8 @@ export class ClickhouseStore implements Store {
   async query(sql: string, params: CellValue[] = [], opts: QueryOptions = {}): Promise<QueryResult> {
     const settings: Settings = { ...this.read };
     if (opts.readOnly) settings.readonly = 2;
+    // The analysis tables are written through query() (INSERT … SELECT) and read back at once.
+    else if (this.cfg.cluster) settings.insert_distributed_sync = 1;
     if (opts.maxRows !== undefined) {
       settings.max_result_rows = opts.maxRows;
       settings.result_overflow_mode = 'break';

@@ -97,13 +97,21 @@ export function clickhouseSuite(name: string, target: () => Promise<ClickhouseTa
       );
       // (On a cluster each also has its <name>_local storage.)
       expect(tables.rows.map((r) => String(r[0])).filter((n) => !n.endsWith('_local'))).toEqual([
+        'annotations',
+        'changes',
         'events',
+        'measurements',
         'member_token_history',
         'members',
         'metric_increments',
         'metric_points',
+        'note_patterns',
+        'pattern_revisions',
+        'review_items',
+        'review_queues',
         'schema_migrations',
         'session_context',
+        'session_labels',
         'spans',
       ]);
     });

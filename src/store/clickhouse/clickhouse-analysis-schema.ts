@@ -1,0 +1,83 @@
+/**
+ * The error-analysis tables on ClickHouse, the same columns as on DuckDB (duckdb-analysis-schema.ts).
+ * The analysis code only appends and lets the latest row per key win in TypeScript (`ORDER BY seq`,
+ * a clock-based number from `nextSeq`, no sequence object), so plain MergeTree is enough: no row is
+ * ever a copy of another to collapse. The tables are small (what people review and note), sorted
+ * for the lookups the code makes and not partitioned: retention never deletes them.
+ */
+import { tableDdl, type Layout } from './clickhouse-schema.js';
+
+const TS = "DateTime64(6, 'UTC')";
+const TEXT = 'Nullable(String)';
+
+interface AnalysisTable {
+  name: string;
+  columns: string;
+  orderBy: string;
+  shardBy: string;
+}
+
+const TABLES: readonly AnalysisTable[] = [
+  {
+    name: 'review_queues',
+    columns: `id String, name String, spec String CODEC(ZSTD(3)), created_by ${TEXT}, created_at ${TS}`,
+    orderBy: 'name, created_at, id',
+    shardBy: 'cityHash64(id)',
+  },
+  {
+    name: 'review_items',
+    columns: `queue_id String, session_id String, position Int64, reason LowCardinality(String),
+      stratum LowCardinality(${TEXT}), inclusion_prob Float64`,
+    orderBy: 'queue_id, position',
+    shardBy: 'cityHash64(queue_id)',
+  },
+  {
+    name: 'annotations',
+    columns: `id String, queue_id ${TEXT}, session_id String, author String, verdict LowCardinality(${TEXT}),
+      first_event ${TEXT}, body ${TEXT}, evidence ${TEXT}, source LowCardinality(String), created_at ${TS},
+      seq Int64`,
+    orderBy: 'session_id, seq',
+    shardBy: 'cityHash64(session_id)',
+  },
+  {
+    name: 'pattern_revisions',
+    columns: `pattern_id String, slug String, name String, definition ${TEXT}, status LowCardinality(String),
+      merged_into ${TEXT}, recommendation ${TEXT}, reason ${TEXT}, revised_by ${TEXT}, revised_at ${TS},
+      seq Int64`,
+    orderBy: 'pattern_id, seq',
+    shardBy: 'cityHash64(pattern_id)',
+  },
+  {
+    name: 'note_patterns',
+    columns: `annotation_id String, pattern_id String, linked Bool, linked_by ${TEXT}, linked_at ${TS},
+      seq Int64`,
+    orderBy: 'annotation_id, pattern_id, seq',
+    shardBy: 'cityHash64(annotation_id)',
+  },
+  {
+    name: 'session_labels',
+    columns: `queue_id String, session_id String, pattern_id String, present Bool, author ${TEXT},
+      labeled_at ${TS}, seq Int64`,
+    orderBy: 'queue_id, session_id, pattern_id, seq',
+    shardBy: 'cityHash64(session_id)',
+  },
+  {
+    name: 'changes',
+    columns: `id String, spec String CODEC(ZSTD(3)), revised_by ${TEXT}, revised_at ${TS}, seq Int64`,
+    orderBy: 'id, seq',
+    shardBy: 'cityHash64(id)',
+  },
+  {
+    name: 'measurements',
+    columns: `id String, change_id String, verdict LowCardinality(String), snapshot String CODEC(ZSTD(3)),
+      computed_by ${TEXT}, computed_at ${TS}, seq Int64`,
+    orderBy: 'change_id, seq',
+    shardBy: 'cityHash64(change_id)',
+  },
+];
+
+export function analysisDdl(l: Layout): string[] {
+  return TABLES.flatMap((t) =>
+    tableDdl(l, t.name, t.columns, `ORDER BY (${t.orderBy})`, t.shardBy, { family: 'MergeTree' }),
+  );
+}
