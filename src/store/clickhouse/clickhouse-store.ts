@@ -13,6 +13,7 @@
  */
 import type { RowBatch, SessionContextRow } from '../../model/records.js';
 import type { Dialect } from '../dialect.js';
+import { forbiddenFunction } from './clickhouse-sql-guard.js';
 import {
   QueryError,
   type CellValue,
@@ -134,6 +135,14 @@ export class ClickhouseStore implements Store {
     if (opts.timeoutMs !== undefined) settings.max_execution_time = opts.timeoutMs / 1000;
     const bound = Object.fromEntries(params.map((v, i) => [paramName(i + 1), v]));
     try {
+      if (opts.readOnly) {
+        const ast = await this.ch.run({ query: `EXPLAIN AST ${sql}`, params: bound, settings });
+        const fn = forbiddenFunction(toQueryResult(ast).rows.map((r) => String(r[0])));
+        if (fn)
+          throw new QueryError(
+            `${fn}() reaches files, the network, other servers or programs: SQL here reads the store's own tables only`,
+          );
+      }
       return toQueryResult(await this.ch.run({ query: sql, params: bound, settings }), opts.maxRows);
     } catch (err) {
       if (!(err instanceof ClickhouseServerError)) throw err;

@@ -105,6 +105,37 @@ export function storeContractSuite({ name, open }: StoreCase): void {
       expect(await count('SELECT count(*) FROM events')).toBeGreaterThan(0);
     });
 
+    it('reaches no file, network or other server from a read-only query', async () => {
+      const reach =
+        store.dialect.name === 'duckdb'
+          ? [
+              "SELECT * FROM read_csv('/etc/passwd')",
+              "SELECT * FROM read_text('/etc/hostname')",
+              "SELECT * FROM glob('/etc/*')",
+              "SELECT count(*) FROM events WHERE member IN (SELECT column0 FROM read_csv('/etc/passwd'))",
+            ]
+          : [
+              "SELECT * FROM file('/etc/passwd', 'LineAsString')",
+              "SELECT file('/etc/hostname') AS f",
+              "SELECT count() FROM events WHERE member IN (SELECT * FROM url('http://127.0.0.1:9/x', 'LineAsString'))",
+              "WITH t AS (SELECT 1 AS x) SELECT * FROM t JOIN remote('127.0.0.1:9', system.one) r ON 1",
+              "SELECT * FROM executable('id', 'LineAsString', 'x String')",
+              "SELECT * FROM s3('http://127.0.0.1:9/b/k.csv')",
+            ];
+      for (const sql of reach) {
+        const refused = await store.query(sql, [], { readOnly: true }).then(
+          (r) => `answered ${JSON.stringify(r.rows).slice(0, 80)}`,
+          (err: unknown) => err,
+        );
+        expect(refused, sql).toBeInstanceOf(QueryError);
+      }
+      // Generators and the store's own tables stay readable.
+      const series = store.dialect.name === 'duckdb' ? 'range(3)' : 'numbers(3)';
+      expect((await store.query(`SELECT count(*) FROM ${series}`, [], { readOnly: true })).rows).toEqual([
+        [3],
+      ]);
+    });
+
     it('sums DELTA points and turns CUMULATIVE points (with a reset) into increments', async () => {
       const t0 = 1_800_000_000_000_000;
       const delta = [3, 4, 5].map((v, i) =>
