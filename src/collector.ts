@@ -30,6 +30,7 @@ import { registerDoctorApi } from './web/doctor-api.js';
 import { registerContextApi } from './web/context-api.js';
 import { registerAnalysisApi } from './web/analysis-api.js';
 import { registerReviewPages } from './web/pages/review-pages.js';
+import { registerOverviewPages } from './web/pages/overview-pages.js';
 import { readerAuthorization } from './web/pages/page-auth.js';
 import { textRedactor } from './analysis/analysis-redact.js';
 import { compileAttribution } from './pipeline/enrich/enrich-attribution.js';
@@ -152,6 +153,9 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
     '/api/export',
     '/api/analysis',
     '/review',
+    '/',
+    '/overview',
+    '/sessions',
   ];
   app.addHook('onRequest', async (req, reply) => {
     if (!READ_PATHS.some((p) => req.url === p || req.url.startsWith(`${p}/`) || req.url.startsWith(`${p}?`)))
@@ -160,10 +164,12 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
     if (!r.ok) return reply.code(r.status).send({ error: r.message });
   });
   registerSqlApi(app, store, cfg.sql.maxRows, cfg.sql.timeoutMs);
-  registerQueryApi(app, new QueryService(store));
+  const queries = new QueryService(store);
+  registerQueryApi(app, queries);
   registerMembersApi(app, members);
   registerAnalysisApi(app, { store, members, redact: textRedactor(pipelineConfig.redaction) });
   registerReviewPages(app, store);
+  registerOverviewPages(app, queries);
   registerDoctorApi(app, store, auth, cfg.redaction);
   const retention = store.retention
     ? new RetentionService(store.retention, retentionCfg, retentionHooks(metrics, logger))

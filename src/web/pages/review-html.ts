@@ -5,14 +5,7 @@
  * sticky panel: verdict, first failure, note, complete-and-advance. Every value is escaped.
  */
 import { MAX_ROWS, type ReviewPageData } from '../../analysis/review/review-page-data.js';
-
-const esc = (v: unknown): string =>
-  String(v ?? '')
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
+import { esc } from './page-html.js';
 
 const KEYS: [string, string][] = [
   ['j / k', 'next / previous event'],
