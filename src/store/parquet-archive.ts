@@ -6,6 +6,7 @@
  * an in-memory DuckDB; the rewrite also counts the rows the file holds. DuckDB's native module is
  * loaded only then (open-store.ts keeps it out of a ClickHouse collector otherwise).
  */
+import { open } from 'node:fs/promises';
 import type { ColumnType } from './schema.js';
 
 const quote = (s: string): string => `'${s.replaceAll("'", "''")}'`;
@@ -36,5 +37,15 @@ export async function rewriteArchive(
   } finally {
     conn.closeSync();
     instance.closeSync();
+  }
+}
+
+/** Flushes a file (or a directory's entries) to disk: an archive is renamed into place only once durable. */
+export async function fsyncPath(p: string): Promise<void> {
+  const handle = await open(p, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }

@@ -22,7 +22,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { sqlTime } from '../dialect.js';
-import { rewriteArchive } from '../parquet-archive.js';
+import { fsyncPath, rewriteArchive } from '../parquet-archive.js';
 import { TABLES } from '../schema.js';
 import {
   TIME_COLUMNS,
@@ -65,15 +65,6 @@ function wholeMonth(slice: TimeSlice): string | null {
   const start = monthStart(f).getTime();
   const next = monthStart(f, 1).getTime();
   return f.getTime() === start && slice.until.getTime() === next ? partitionId(f) : null;
-}
-
-async function fsyncPath(p: string): Promise<void> {
-  const handle = await open(p, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 export class ClickhouseRetention implements StoreRetention {

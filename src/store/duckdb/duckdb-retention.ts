@@ -13,7 +13,8 @@
  * the same columns and key, drop the old one, rename; one transaction) and checkpoints, which frees
  * the old table's blocks for reuse. How size is measured: duckdb-usage.ts.
  */
-import { open, rename, rm, mkdir } from 'node:fs/promises';
+import { rename, rm, mkdir } from 'node:fs/promises';
+import { fsyncPath } from '../parquet-archive.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -42,16 +43,6 @@ function rangeSql(table: RetainedTable, range: TimeRange): string {
     ...(range.until ? [`${col} < ${tsLiteral(range.until)}`] : []),
   ];
   return parts.length > 0 ? parts.join(' AND ') : 'true';
-}
-
-/** Flushes a file (or a directory's entries) to disk. */
-async function fsyncPath(p: string): Promise<void> {
-  const handle = await open(p, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 export class DuckdbRetention implements StoreRetention {
