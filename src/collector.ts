@@ -30,6 +30,7 @@ import { registerDoctorApi } from './web/doctor-api.js';
 import { registerContextApi } from './web/context-api.js';
 import { registerAnalysisApi } from './web/analysis-api.js';
 import { registerReviewPages } from './web/pages/review-pages.js';
+import { registerAnalysisPages } from './web/pages/analysis-pages.js';
 import { registerOverviewPages } from './web/pages/overview-pages.js';
 import { readerAuthorization } from './web/pages/page-auth.js';
 import { textRedactor } from './analysis/analysis-redact.js';
@@ -156,6 +157,8 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
     '/',
     '/overview',
     '/sessions',
+    '/patterns',
+    '/changes',
   ];
   app.addHook('onRequest', async (req, reply) => {
     if (!READ_PATHS.some((p) => req.url === p || req.url.startsWith(`${p}/`) || req.url.startsWith(`${p}?`)))
@@ -170,6 +173,7 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
   registerAnalysisApi(app, { store, members, redact: textRedactor(pipelineConfig.redaction) });
   registerReviewPages(app, store);
   registerOverviewPages(app, queries);
+  registerAnalysisPages(app, store);
   registerDoctorApi(app, store, auth, cfg.redaction);
   const retention = store.retention
     ? new RetentionService(store.retention, retentionCfg, retentionHooks(metrics, logger))

@@ -23,7 +23,13 @@ const arm = (sessions: readonly SessionSignals[], signal: string): Arm => ({
   n: sessions.length,
 });
 
-export async function measureChange(ctx: AnalysisContext, a: { id: string; stratify?: string[] }) {
+export type Measurement = Awaited<ReturnType<typeof computeMeasurement>>['snapshot'];
+
+/**
+ * The measurement `changes measure` stores, computed without storing it or moving any pattern's
+ * status: the /changes/:id page shows it live.
+ */
+export async function computeMeasurement(ctx: AnalysisContext, a: { id: string; stratify?: string[] }) {
   const change = await getChange(ctx, a.id);
   const dims = (a.stratify ?? []) as StratifyKey[];
   for (const d of dims)
@@ -72,6 +78,12 @@ export async function measureChange(ctx: AnalysisContext, a: { id: string; strat
       now,
     }),
   };
+  return { change, snapshot };
+}
+
+export async function measureChange(ctx: AnalysisContext, a: { id: string; stratify?: string[] }) {
+  const { change, snapshot } = await computeMeasurement(ctx, a);
+  const now = new Date(snapshot.computed_at);
   await insertRow(ctx, 'measurements', {
     id: snapshot.id,
     change_id: change.id,

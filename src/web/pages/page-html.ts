@@ -21,11 +21,16 @@ table{border-collapse:collapse;font-size:13px}th,td{padding:.15rem .5rem;border-
 td{white-space:nowrap}td.sig{white-space:normal}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .badge{display:inline-block;background:#b00020;color:#fff;border-radius:.6rem;padding:0 .5rem;margin:0 .2rem .1rem 0;font-size:12px}
 .muted{color:#666}form{margin:.8rem 0}form label{margin-right:.6rem}
-.grid{display:flex;flex-wrap:wrap;gap:0 2rem}svg text{font:11px system-ui,sans-serif;fill:#444}`;
+.grid{display:flex;flex-wrap:wrap;gap:0 2rem}svg text{font:11px system-ui,sans-serif;fill:#444}
+.board{display:flex;gap:.8rem;align-items:flex-start;overflow-x:auto}.col{flex:1 0 200px;background:#f7f7f9;border-radius:6px;padding:0 .5rem .5rem}
+.card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:.3rem .6rem;margin:.4rem 0}.card h3{font-size:14px;margin:.2rem 0}.card p{margin:.25rem 0}
+table#change th,table#effect th{font-weight:normal;color:#555}.verdict-validated{color:#0a7a2f}.verdict-not_validated{color:#b00020}`;
 
 const NAV: [string, string][] = [
   ['/overview', 'Overview'],
   ['/sessions', 'Sessions'],
+  ['/patterns', 'Patterns'],
+  ['/changes', 'Changes'],
 ];
 
 export function layout(title: string, current: string, body: string): string {
