@@ -39,6 +39,11 @@ export class QueryError extends Error {
   override readonly name = 'QueryError';
 }
 
+/** The store's server cannot be reached (ClickHouse down): the query may work later (HTTP 503). */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+}
+
 export interface Store {
   readonly dialect: Dialect;
   /** Retention and export (store-retention.ts); a store without it has neither. */

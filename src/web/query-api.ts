@@ -9,7 +9,7 @@ import { QueryParamError } from '../query/query-filters.js';
 import { UnknownSessionError, UnknownTemplateError, type QueryService } from '../query/query-service.js';
 import { monthlyReport } from '../query/reports/monthly-report.js';
 import { renderCsv, renderMarkdown } from '../query/reports/render-report-text.js';
-import { QueryError } from '../store/store.js';
+import { QueryError, StoreUnavailableError } from '../store/store.js';
 
 type Query = Record<string, string | undefined>;
 
@@ -25,6 +25,7 @@ function fail(reply: FastifyReply, err: unknown): FastifyReply {
   }
   if (err instanceof QueryParamError || err instanceof QueryError)
     return reply.code(400).send({ error: err.message });
+  if (err instanceof StoreUnavailableError) return reply.code(503).send({ error: err.message });
   throw err;
 }
 

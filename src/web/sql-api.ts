@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { QueryError, type Store } from '../store/store.js';
+import { QueryError, StoreUnavailableError, type Store } from '../store/store.js';
 
 const SqlRequest = z.object({
   sql: z.string().min(1, 'sql is empty'),
@@ -36,6 +36,7 @@ export function registerSqlApi(app: FastifyInstance, store: Store, maxRows: numb
       };
     } catch (err) {
       if (err instanceof QueryError) return reply.code(400).send({ error: err.message });
+      if (err instanceof StoreUnavailableError) return reply.code(503).send({ error: err.message });
       throw err;
     }
   });

@@ -195,6 +195,17 @@ describe('ClickHouse down: the write-ahead log holds what was acknowledged', () 
     expect(refused?.status).toBe(429);
     expect((await fetch(`${c.httpUrl}/readyz`)).status).toBe(503);
     expect(await metric(c.httpUrl, 'unsilo_store_errors_total')).toBeGreaterThan(0);
+    // Reading while ClickHouse is down: 503 and what to do, not a 500.
+    const sql = await fetch(`${c.httpUrl}/api/sql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sql: 'SELECT count() FROM events' }),
+    });
+    expect(sql.status).toBe(503);
+    expect(((await sql.json()) as { error: string }).error).toMatch(
+      /store is unreachable.*once ClickHouse is back/,
+    );
+    expect((await fetch(`${c.httpUrl}/api/queries/cost-total`)).status).toBe(503);
 
     await endpoint.resume();
     await c.drained();

@@ -16,6 +16,7 @@ import type { Dialect } from '../dialect.js';
 import { forbiddenFunction } from './clickhouse-sql-guard.js';
 import {
   QueryError,
+  StoreUnavailableError,
   type CellValue,
   type QueryOptions,
   type QueryResult,
@@ -23,6 +24,7 @@ import {
   type WriteResult,
 } from '../store.js';
 import {
+  ClickhouseConnectionError,
   ClickhouseServerError,
   READONLY,
   TIMEOUT_EXCEEDED,
@@ -145,6 +147,10 @@ export class ClickhouseStore implements Store {
       }
       return toQueryResult(await this.ch.run({ query: sql, params: bound, settings }), opts.maxRows);
     } catch (err) {
+      if (err instanceof ClickhouseConnectionError)
+        throw new StoreUnavailableError(
+          `the store is unreachable: ${err.message}; try again once ClickHouse is back`,
+        );
       if (!(err instanceof ClickhouseServerError)) throw err;
       if (err.code === READONLY)
         throw new QueryError(
