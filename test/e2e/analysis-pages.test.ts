@@ -8,10 +8,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { arm } from '../fixtures/change-dataset.js';
 import { signalDataset } from '../fixtures/signal-dataset.js';
+import { launchChromium, watchLoopback } from '../support/browser.js';
 import { ROOT, startTestCollector, type TestCollector } from '../support/collector-fixture.js';
 import { interval, pct } from '../../src/web/pages/patterns-html.js';
 
@@ -251,28 +252,9 @@ describe('patterns board and change pages', () => {
     mkdirSync(OUT, { recursive: true });
     let browser: Browser | undefined;
     try {
-      browser = await chromium.launch({
-        executablePath: '/usr/bin/chromium',
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--no-first-run',
-        ],
-      });
+      browser = await launchChromium();
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-      const outside: string[] = [];
-      const errors: string[] = [];
-      await page.route('**/*', (route) => {
-        if (new URL(route.request().url()).hostname === '127.0.0.1') return route.continue();
-        outside.push(route.request().url());
-        return route.abort();
-      });
-      page.on('pageerror', (e) => errors.push(e.message));
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
+      const { outside, errors } = await watchLoopback(page);
       await page.goto(`${c.httpUrl}/patterns?queue=w48`);
       expect(await page.locator('.col .card').count()).toBe(3);
       await page.screenshot({ path: path.join(OUT, 'patterns-page.png'), fullPage: true });

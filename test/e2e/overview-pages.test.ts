@@ -6,12 +6,13 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeSessionSignals } from '../../src/analysis/signals/session-signals.js';
 import { OVERVIEW_TEMPLATES } from '../../src/web/pages/overview-html.js';
 import { eventRow } from '../fixtures/rows.js';
 import { signalDataset } from '../fixtures/signal-dataset.js';
+import { launchChromium, watchLoopback } from '../support/browser.js';
 import { ROOT, startTestCollector, type TestCollector } from '../support/collector-fixture.js';
 
 const RANGE = 'since=2026-10-01&until=2026-10-31';
@@ -109,28 +110,9 @@ describe('overview and sessions pages', () => {
     mkdirSync(OUT, { recursive: true });
     let browser: Browser | undefined;
     try {
-      browser = await chromium.launch({
-        executablePath: '/usr/bin/chromium',
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--no-first-run',
-        ],
-      });
+      browser = await launchChromium();
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const outside: string[] = [];
-      const errors: string[] = [];
-      await page.route('**/*', (route) => {
-        if (new URL(route.request().url()).hostname === '127.0.0.1') return route.continue();
-        outside.push(route.request().url());
-        return route.abort();
-      });
-      page.on('pageerror', (e) => errors.push(e.message));
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
+      const { outside, errors } = await watchLoopback(page);
       await page.goto(`${c.httpUrl}/overview?${RANGE}`);
       expect(await page.locator('#cost-chart rect').count()).toBeGreaterThan(0);
       await page.screenshot({ path: path.join(OUT, 'overview-page.png'), fullPage: true });

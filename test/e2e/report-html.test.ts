@@ -7,26 +7,16 @@
 import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { monthlyReport, type MonthlyReport } from '../../src/query/reports/monthly-report.js';
 import { renderHtml } from '../../src/query/reports/render-report-html.js';
 import { QueryService } from '../../src/query/query-service.js';
 import { DuckdbStore } from '../../src/store/duckdb/duckdb-store.js';
 import { TEAM_EVENTS } from '../fixtures/team-dataset.js';
+import { launchChromium } from '../support/browser.js';
 import { tempDir } from '../support/collector-fixture.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const CHARTS = [
   'by_member',
   'by_chapter',
@@ -76,7 +66,7 @@ describe('HTML monthly report in Chromium', () => {
     const svc = new QueryService(store);
     report = await monthlyReport(svc, '2026-11', new Date('2026-12-01T08:00:00Z'));
     html = renderHtml(report);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

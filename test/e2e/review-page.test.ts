@@ -5,13 +5,14 @@
  * the save is slow (the advance waits for the acknowledgement); typing in the note never triggers a
  * key; a reload keeps the position and the draft; `?` lists the keys. Only loopback is reached.
  */
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import type { EventRow } from '../../src/model/records.js';
 import { REVIEW_SCRIPT } from '../../src/web/pages/review-script.js';
 import { eventRow } from '../fixtures/rows.js';
 import { signalDataset } from '../fixtures/signal-dataset.js';
+import { launchChromium } from '../support/browser.js';
 import { startTestCollector, type TestCollector } from '../support/collector-fixture.js';
 
 /** One session of 1,500 events on 2026-12-01: a failing `npm test` every 100 events (15 flagged), else Reads. */
@@ -29,16 +30,6 @@ const BIG: EventRow[] = Array.from({ length: 1500 }, (_, i) =>
   }),
 );
 const BIG_FLAGGED = BIG.filter((e) => e.validation_kind !== null).map((e) => e.key);
-
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /** The fields of the action replies these tests read. */
 interface Reply {
@@ -74,7 +65,7 @@ describe('review page, keyboard only', () => {
       seed: 7,
     });
     await api('review.sample', { name: 'big', since: '2026-12-01', until: '2026-12-02', n: 1, seed: 1 });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+    browser = await launchChromium();
     page = await browser.newPage();
     await page.route('**/*', (route) => {
       const host = new URL(route.request().url()).hostname;
