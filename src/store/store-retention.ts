@@ -16,6 +16,16 @@ export const TIME_COLUMNS: Record<RetainedTable, string> = {
   metric_points: 'ts',
 };
 
+/** `table`'s rows in `range` as an SQL condition, times written by the engine's `literal`. */
+export function rangeCondition(table: RetainedTable, range: TimeRange, literal: (d: Date) => string): string {
+  const col = TIME_COLUMNS[table];
+  const parts = [
+    ...(range.since ? [`${col} >= ${literal(range.since)}`] : []),
+    ...(range.until ? [`${col} < ${literal(range.until)}`] : []),
+  ];
+  return parts.length > 0 ? parts.join(' AND ') : 'true';
+}
+
 export type TableCounts = Record<RetainedTable, number>;
 
 export const zeroCounts = (): TableCounts => ({ events: 0, spans: 0, metric_points: 0 });

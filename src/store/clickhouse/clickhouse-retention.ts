@@ -33,6 +33,7 @@ import {
   type TableCounts,
   type TimeRange,
   type TimeSlice,
+  rangeCondition,
 } from '../store-retention.js';
 import { CONTENT_SQL_CH } from './clickhouse-content.js';
 import { exportJsonLines } from './clickhouse-export.js';
@@ -41,14 +42,7 @@ import { clickhouseUsage, num, select, type ClickhouseAccess } from './clickhous
 
 const tsLiteral = (d: Date): string => `toDateTime64('${sqlTime(d)}', 6, 'UTC')`;
 
-function rangeSql(table: RetainedTable, range: TimeRange): string {
-  const col = TIME_COLUMNS[table];
-  const parts = [
-    ...(range.since ? [`${col} >= ${tsLiteral(range.since)}`] : []),
-    ...(range.until ? [`${col} < ${tsLiteral(range.until)}`] : []),
-  ];
-  return parts.length > 0 ? parts.join(' AND ') : 'true';
-}
+const rangeSql = (table: RetainedTable, range: TimeRange): string => rangeCondition(table, range, tsLiteral);
 
 const columnList = (table: RetainedTable): string => TABLES[table].map((c) => `\`${c.name}\``).join(', ');
 

@@ -28,6 +28,7 @@ import {
   type TableCounts,
   type TimeRange,
   type TimeSlice,
+  rangeCondition,
 } from '../store-retention.js';
 import { CONTENT_SQL } from './duckdb-content.js';
 import { columnList } from './duckdb-schema.js';
@@ -36,14 +37,7 @@ import { duckdbUsage, num, rows, type DuckdbAccess } from './duckdb-usage.js';
 const tsLiteral = (d: Date): string => `TIMESTAMP '${sqlTime(d)}'`;
 const quote = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
-function rangeSql(table: RetainedTable, range: TimeRange): string {
-  const col = TIME_COLUMNS[table];
-  const parts = [
-    ...(range.since ? [`${col} >= ${tsLiteral(range.since)}`] : []),
-    ...(range.until ? [`${col} < ${tsLiteral(range.until)}`] : []),
-  ];
-  return parts.length > 0 ? parts.join(' AND ') : 'true';
-}
+const rangeSql = (table: RetainedTable, range: TimeRange): string => rangeCondition(table, range, tsLiteral);
 
 export class DuckdbRetention implements StoreRetention {
   constructor(private readonly access: DuckdbAccess) {}
