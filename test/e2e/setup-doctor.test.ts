@@ -6,24 +6,24 @@
  * environment (only what setup wrote), in `chapters/03-intro` of a repository on branch
  * `017-usage-data-collection`: its events land under the token's member, feature 017, chapter 3.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN_FILE } from '../../src/config/data-dir.js';
 import { sendDoctorRecord } from '../../src/doctor/doctor-export.js';
 import type { CheckResult } from '../../src/doctor/doctor-result.js';
 import type { CellValue } from '../../src/store/store.js';
-import { claudeBinary, claudeEnv, runClaude, type ClaudeRunResult } from '../support/claude-runner.js';
+import { claudeEnv, runClaude, type ClaudeRunResult } from '../support/claude-runner.js';
 import {
   addMember,
-  BIN,
   ROOT,
   startTestCollector,
   tempDir,
   type TestCollector,
 } from '../support/collector-fixture.js';
+import { claudeOnPath, runUnsilo, type Ran } from '../support/member-cli.js';
 import { startMockAnthropic, type MockAnthropic } from '../support/mock-anthropic.js';
 
 /** Temporary folders, removed at the end. */
@@ -38,34 +38,11 @@ afterAll(() => {
 });
 
 /** The pinned Claude Code installed as a member has it: `claude` in a folder on PATH. */
-const CLAUDE_DIR = scratch('claude-bin-');
-symlinkSync(claudeBinary(), path.join(CLAUDE_DIR, 'claude'));
+const CLAUDE_DIR = claudeOnPath(scratch('claude-bin-'));
 
-/** Claude Code on PATH; nothing else from this process's environment. */
-const memberEnv = (home: string): Record<string, string> => ({
-  PATH: `${CLAUDE_DIR}${path.delimiter}${process.env.PATH ?? '/usr/bin:/bin'}`,
-  HOME: home,
-  LANG: 'C.UTF-8',
-});
-
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function unsilo(home: string, args: string[], input?: string, cwd = home): Promise<Ran> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env: memberEnv(home), cwd, timeout: 60_000 },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-    child.stdin?.end(input ?? '');
-  });
-}
+/** The unsilo CLI as the member runs it in `home` (Claude Code on PATH, nothing else inherited). */
+const unsilo = (home: string, args: string[], input?: string, cwd = home): Promise<Ran> =>
+  runUnsilo(args, { home, claudeDir: CLAUDE_DIR, input, cwd });
 
 const settingsFile = (home: string): string => path.join(home, '.claude', 'settings.json');
 const TROUBLESHOOTING = readFileSync(path.join(ROOT, 'docs', 'troubleshooting.md'), 'utf8');
