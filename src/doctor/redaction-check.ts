@@ -4,7 +4,7 @@
  * any would. Asked over GET /api/doctor/redaction with the member's token.
  */
 import { fail, pass, passed, skip, type CheckResult, type DoctorState } from './doctor-result.js';
-import { headerToken } from './logs-target.js';
+import { memberToken } from './remote-checks.js';
 
 interface CanaryAnswer {
   ok?: unknown;
@@ -14,7 +14,7 @@ interface CanaryAnswer {
 export async function redactionCheck(s: DoctorState): Promise<CheckResult> {
   if (!passed(s, 'collector') || !passed(s, 'token'))
     return skip('redaction', 'needs the collector and an accepted token');
-  const token = (s.target ? headerToken(s.target.headers) : null) ?? s.client?.token ?? null;
+  const token = memberToken(s);
   const res = await fetch(`${s.server}/api/doctor/redaction`, {
     headers: token ? { authorization: `Bearer ${token}` } : {},
     signal: AbortSignal.timeout(5000),

@@ -18,6 +18,10 @@ import {
 import { headerToken } from './logs-target.js';
 import { probe } from './otlp-probe.js';
 
+/** The token the member's exporter sends, else the one client.json holds. */
+export const memberToken = (s: DoctorState): string | null =>
+  (s.target ? headerToken(s.target.headers) : null) ?? s.client?.token ?? null;
+
 const UNREACHABLE = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT']);
 
 const causeOf = (err: unknown): string => {
@@ -116,7 +120,7 @@ export async function endpointCheck(s: DoctorState): Promise<CheckResult> {
 }
 
 async function stored(s: DoctorState, id: string, until: number): Promise<CheckResult> {
-  const token = (s.target ? headerToken(s.target.headers) : null) ?? s.client?.token ?? null;
+  const token = memberToken(s);
   for (;;) {
     const res = await fetch(`${s.server}/api/doctor/${id}`, {
       headers: token ? { authorization: `Bearer ${token}` } : {},
