@@ -32,6 +32,7 @@ import { registerAnalysisApi } from './web/analysis-api.js';
 import { registerReviewPages } from './web/pages/review-pages.js';
 import { registerAnalysisPages } from './web/pages/analysis-pages.js';
 import { registerOverviewPages } from './web/pages/overview-pages.js';
+import { registerVendorAssets } from './web/pages/vendor-assets.js';
 import { readerAuthorization } from './web/pages/page-auth.js';
 import { textRedactor } from './analysis/analysis-redact.js';
 import { compileAttribution } from './pipeline/enrich/enrich-attribution.js';
@@ -171,6 +172,7 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
   registerQueryApi(app, queries);
   registerMembersApi(app, members);
   registerAnalysisApi(app, { store, members, redact: textRedactor(pipelineConfig.redaction) });
+  registerVendorAssets(app);
   registerReviewPages(app, store);
   registerOverviewPages(app, queries);
   registerAnalysisPages(app, store);
