@@ -28,6 +28,7 @@ import { registerQueryApi } from './web/query-api.js';
 import { registerMembersApi } from './web/members-api.js';
 import { registerDoctorApi } from './web/doctor-api.js';
 import { registerContextApi } from './web/context-api.js';
+import { registerToolOutcomeApi } from './web/tool-outcome-api.js';
 import { registerAnalysisApi } from './web/analysis-api.js';
 import { registerReviewPages } from './web/pages/review-pages.js';
 import { registerAnalysisPages } from './web/pages/analysis-pages.js';
@@ -171,7 +172,8 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
   const queries = new QueryService(store);
   registerQueryApi(app, queries);
   registerMembersApi(app, members);
-  registerAnalysisApi(app, { store, members, redact: textRedactor(pipelineConfig.redaction) });
+  const redactText = textRedactor(pipelineConfig.redaction);
+  registerAnalysisApi(app, { store, members, redact: redactText });
   registerVendorAssets(app);
   registerReviewPages(app, store);
   registerOverviewPages(app, queries);
@@ -194,6 +196,14 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
     cfg.limits,
     metrics,
   );
+  registerToolOutcomeApi(app, {
+    store,
+    auth,
+    attribution: compileAttribution({ ...cfg.attribution, validation: { ...cfg.validation } }),
+    redact: redactText,
+    limits: cfg.limits,
+    metrics,
+  });
   registerOpsRoutes(app, metrics.registry, {
     ready: () =>
       writer.healthy()

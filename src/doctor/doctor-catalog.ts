@@ -11,7 +11,7 @@ export const CHECKS = [
   { id: 'collector', title: 'Collector reachable' },
   { id: 'token', title: 'Token accepted' },
   { id: 'endpoint', title: 'OTLP endpoint speaks the protocol' },
-  { id: 'hooks', title: 'Session-context hooks' },
+  { id: 'hooks', title: 'unsilo hooks' },
   { id: 'round-trip', title: 'Round trip' },
   { id: 'redaction', title: 'Redaction canary' },
 ] as const;
@@ -207,8 +207,8 @@ const LIST = [
   [
     'hooks',
     'hooks-missing',
-    'The session-context hooks are not installed',
-    'Without the `SessionStart` and `UserPromptSubmit` hooks the collector gets no branch, repository or commit, so sessions have no feature or chapter.',
+    'The unsilo hooks are not all installed',
+    'Without the `SessionStart` and `UserPromptSubmit` hooks the collector gets no branch, repository or commit, so sessions have no feature or chapter; without `PostToolUse` and `PostToolUseFailure` (Bash) it sees no validation command unless `OTEL_LOG_TOOL_DETAILS=1`, so the validation signals count nothing. A setup from before the tool hooks existed lacks the last two.',
     'Run `unsilo setup` again: it reinstalls the hooks and changes nothing else.',
   ],
   [

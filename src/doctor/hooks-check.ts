@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { readHookState } from '../setup/client-config.js';
 import { unsiloHooks } from '../setup/settings-merge.js';
-import { HOOK_EVENTS, tilde, type HookEvent } from '../setup/setup-paths.js';
+import { HOOK_EVENTS, hookEventList, tilde, type HookEvent } from '../setup/setup-paths.js';
 import { loadState } from '../setup/setup-state.js';
 import { whereOf } from './effective-env.js';
 import { fail, pass, type CheckResult, type DoctorOptions, type DoctorState } from './doctor-result.js';
@@ -48,7 +48,7 @@ export function hooksCheck(o: DoctorOptions, s: DoctorState): CheckResult {
     }
   }
   const missing = HOOK_EVENTS.filter((e) => !found[e]);
-  if (missing.length) return fail('hooks', 'hooks-missing', `no unsilo hook for ${missing.join(' and ')}`);
+  if (missing.length) return fail('hooks', 'hooks-missing', `no unsilo hook for ${hookEventList(missing)}`);
   for (const event of HOOK_EVENTS) {
     const gone = hookPaths(found[event]?.command ?? '').find((p) => !existsSync(p));
     if (gone) return fail('hooks', 'hooks-broken', `the ${event} hook runs ${gone}, which does not exist`);
@@ -72,5 +72,5 @@ export function hooksCheck(o: DoctorOptions, s: DoctorState): CheckResult {
   }
   const where = found.SessionStart?.where ?? 'user settings';
   const last = state.last ? `last run ${state.last.ts} OK` : 'not run yet (start a Claude Code session)';
-  return pass('hooks', `${HOOK_EVENTS.join(' and ')} in ${where}; ${last}`);
+  return pass('hooks', `${hookEventList()} in ${where}; ${last}`);
 }

@@ -196,7 +196,11 @@ describe('hooks check', () => {
     write(paths.userSettings, rest);
   };
   it.each<[string, () => void, RegExp]>([
-    ['hooks-missing', withoutHooks, /no unsilo hook for SessionStart and UserPromptSubmit/],
+    [
+      'hooks-missing',
+      withoutHooks,
+      /no unsilo hook for SessionStart, UserPromptSubmit, PostToolUse and PostToolUseFailure/,
+    ],
     [
       'hooks-disabled',
       () => write(path.join(home, 'repo', '.claude', 'settings.local.json'), { disableAllHooks: true }),
@@ -257,7 +261,8 @@ describe('hooks check', () => {
     });
     expect(hooksCheck(opts(), state())).toMatchObject({
       status: 'pass',
-      detail: 'SessionStart and UserPromptSubmit in user settings; last run 2026-11-28T10:00:00.000Z OK',
+      detail:
+        'SessionStart, UserPromptSubmit, PostToolUse and PostToolUseFailure in user settings; last run 2026-11-28T10:00:00.000Z OK',
     });
   });
 });

@@ -110,6 +110,29 @@ export interface SessionContextRow {
   chapter: string | null;
 }
 
+/**
+ * What unsilo's PostToolUse / PostToolUseFailure hooks report about one Bash call: its command and
+ * exit code, whatever OTEL_LOG_TOOL_DETAILS says (POST /v1/tool-outcome). Joined to the tool_result
+ * event by (session_id, tool_use_id) where the signals read commands.
+ */
+export interface ToolOutcomeRow {
+  /** session_id + tool_use_id: a retried hook stores one row. */
+  key: string;
+  session_id: string;
+  tool_use_id: string;
+  prompt_id: string | null;
+  ts: number;
+  member: string | null;
+  tool_name: string;
+  /** Redacted with the collector's rules before it is stored. */
+  command: string | null;
+  /** 0 for PostToolUse; from "Exit code N" for PostToolUseFailure; null when interrupted or unknown. */
+  exit_code: number | null;
+  success: boolean;
+  /** test, lint, typecheck or build when the command matches the validation patterns. */
+  validation_kind: string | null;
+}
+
 export interface RowBatch {
   events: EventRow[];
   spans: SpanRow[];

@@ -1,17 +1,18 @@
 /**
- * The context hook against a capturing HTTP server: only the seven context fields are sent (never the
- * prompt), with the member's token, the git branch, credential-free remote and head commit of the
+ * The hooks against a capturing HTTP server: the context events send only the seven context fields (never the
+ * prompt), the tool events only ids, command and exit code (never the output), with the member's token, the git branch, credential-free remote and head commit of the
  * working directory; failures are swallowed and recorded; a server that never answers costs at most
  * the budget.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CAPTURES } from '../../test/fixtures/captures.js';
 import { clientConfigText, readHookState } from './client-config.js';
 import { runContextHook } from './context-hook.js';
 import { stripCredentials } from './git-context.js';
@@ -134,6 +135,49 @@ describe('unsilo hook', () => {
       sessions: ['s-1'],
       last: { ok: true },
     });
+  });
+
+  it('sends a Bash failure command and exit code from the real PostToolUseFailure input, never its output', async () => {
+    const captured = readFileSync(path.join(CAPTURES, 'hooks', 'hook-stdin.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { hook_event_name: string; stdin: Record<string, unknown> })
+      .find((r) => r.hook_event_name === 'PostToolUseFailure')!.stdin;
+    const run = await runContextHook('PostToolUseFailure', paths, input(captured));
+    expect(run).toMatchObject({ ok: true, session: captured.session_id });
+    expect(received).toHaveLength(1);
+    expect(received[0]?.url).toBe('/v1/tool-outcome');
+    expect(received[0]?.body).toEqual({
+      session_id: captured.session_id,
+      tool_use_id: captured.tool_use_id,
+      prompt_id: captured.prompt_id,
+      ts: received[0]?.body.ts,
+      tool_name: 'Bash',
+      command: 'echo hello && false',
+      exit_code: 1,
+      success: false,
+    });
+    expect(JSON.stringify(received[0]?.body)).not.toContain('hello\n');
+  });
+
+  it('sends exit code 0 after PostToolUse, null for an interrupted call, and refuses an input without a tool_use_id', async () => {
+    const base = { session_id: 's-t', tool_name: 'Bash', tool_input: { command: 'npm test' } };
+    await runContextHook(
+      'PostToolUse',
+      paths,
+      input({ ...base, tool_use_id: 'toolu_1', tool_response: { stdout: 'ok' } }),
+    );
+    await runContextHook(
+      'PostToolUseFailure',
+      paths,
+      input({ ...base, tool_use_id: 'toolu_2', error: 'Interrupted', is_interrupt: true }),
+    );
+    const bad = await runContextHook('PostToolUse', paths, input(base));
+    expect(received.map((r) => [r.body.tool_use_id, r.body.exit_code, r.body.success])).toEqual([
+      ['toolu_1', 0, true],
+      ['toolu_2', null, false],
+    ]);
+    expect(bad).toMatchObject({ ok: false, error: 'the PostToolUse input had no tool_use_id or tool_name' });
   });
 
   it('sends nulls outside a repository', async () => {

@@ -1,9 +1,12 @@
 /**
- * `unsilo hook SessionStart|UserPromptSubmit`: Claude Code pipes the hook input (JSON) to stdin; the
- * hook sends the session id, time, cwd, git branch, origin remote and head commit to the collector
- * (`POST /v1/context`, the member's token from client.json: hooks see no OTEL_* variables). Only
- * those fields leave the machine: UserPromptSubmit's input holds the whole prompt, which is never
- * sent. A hook must never slow or break Claude Code: everything fits in ~1.5 s, nothing is written to
+ * `unsilo hook SessionStart|UserPromptSubmit|PostToolUse|PostToolUseFailure`: Claude Code pipes the
+ * hook input (JSON) to stdin. The session-context events send the session id, time, cwd, git branch,
+ * origin remote and head commit to the collector (`POST /v1/context`, the member's token from
+ * client.json: hooks see no OTEL_* variables). The tool events (matcher Bash) send the call's
+ * command and exit code (`POST /v1/tool-outcome`), so validation failures are seen even with
+ * OTEL_LOG_TOOL_DETAILS off; the collector redacts the command. Only those fields leave the machine:
+ * UserPromptSubmit's input holds the whole prompt and the tool events the command's output, which
+ * are never sent. A hook must never slow or break Claude Code: everything fits in ~1.5 s, nothing is written to
  * stdout (Claude Code would add it to the conversation), and every failure is swallowed and recorded
  * in hook-state.json for `unsilo doctor`. In relay mode (`setup --relay`) SessionStart first makes sure
  * the relay runs (relay-launch.ts), without waiting for it.
@@ -11,7 +14,7 @@
 import { readClientConfig, recordHookRun, type HookRun } from './client-config.js';
 import { gitContext, type GitContext } from './git-context.js';
 import { ensureRelay, relayListening } from './relay-launch.js';
-import { HOOK_EVENTS, type HookEvent, type SetupPaths } from './setup-paths.js';
+import { HOOK_EVENTS, TOOL_HOOK_EVENTS, type HookEvent, type SetupPaths } from './setup-paths.js';
 import { isObject } from './settings-file.js';
 
 export const HOOK_BUDGET_MS = 1500;
@@ -44,6 +47,49 @@ export function contextBody(
     git_branch: git.branch,
     git_remote: git.remote,
     git_commit: git.commit,
+  };
+}
+
+export interface ToolOutcomeBody {
+  session_id: string;
+  tool_use_id: string;
+  prompt_id: string | null;
+  ts: string;
+  tool_name: string;
+  command: string | null;
+  exit_code: number | null;
+  success: boolean;
+}
+
+const str = (o: Record<string, unknown>, k: string): string | null =>
+  typeof o[k] === 'string' && o[k] !== '' ? o[k] : null;
+
+/**
+ * The body a tool hook sends: ids, tool name, the command, and the exit code (0 after PostToolUse;
+ * from PostToolUseFailure's "Exit code N" error, null when the call was interrupted or the error
+ * names none). Nothing of the output. Null when the input has no tool_use_id or tool_name.
+ */
+export function toolOutcomeBody(
+  event: HookEvent,
+  input: Record<string, unknown>,
+  sessionId: string,
+  ts: Date,
+): ToolOutcomeBody | null {
+  const toolUseId = str(input, 'tool_use_id');
+  const toolName = str(input, 'tool_name');
+  if (!toolUseId || !toolName) return null;
+  const toolInput = isObject(input.tool_input) ? input.tool_input : {};
+  const failed = event === 'PostToolUseFailure';
+  const code = failed ? /^Exit code (-?\d+)/.exec(str(input, 'error') ?? '') : null;
+  return {
+    session_id: sessionId,
+    tool_use_id: toolUseId,
+    prompt_id: str(input, 'prompt_id'),
+    ts: ts.toISOString(),
+    tool_name: toolName,
+    command: str(toolInput, 'command'),
+    exit_code: failed ? (input.is_interrupt === true || !code ? null : Number(code[1])) : 0,
+    success: !failed,
   };
 }
 
@@ -95,6 +141,11 @@ async function send(
   const cwd = isObject(input) && typeof input.cwd === 'string' ? input.cwd : process.cwd();
   const config = readClientConfig(paths);
   if (!config) return { session, error: `no ${paths.clientConfig}: run \`unsilo setup\`` };
+  if (TOOL_HOOK_EVENTS.includes(event)) {
+    const body = toolOutcomeBody(event, input as Record<string, unknown>, session, new Date());
+    if (!body) return { session, error: `the ${event} input had no tool_use_id or tool_name` };
+    return post('/v1/tool-outcome', body, session, config, deadline, budgetMs);
+  }
   let relayStarted: Promise<boolean> | null = null;
   if (event === 'SessionStart' && config.relay) {
     try {
@@ -119,9 +170,27 @@ async function postContext(
   budgetMs: number,
 ): Promise<{ session: string | null; error: string | null }> {
   const git = await gitContext(cwd, Math.min(GIT_TIMEOUT_MS, Math.max(1, deadline - Date.now())));
-  const body = contextBody(event, session, cwd, git, new Date());
+  return post(
+    '/v1/context',
+    contextBody(event, session, cwd, git, new Date()),
+    session,
+    config,
+    deadline,
+    budgetMs,
+  );
+}
+
+/** POSTs a hook's body to the collector with the member's token; the error says what went wrong. */
+async function post(
+  route: string,
+  body: object,
+  session: string,
+  config: { server: string; token: string },
+  deadline: number,
+  budgetMs: number,
+): Promise<{ session: string | null; error: string | null }> {
   try {
-    const res = await fetch(`${config.server}/v1/context`, {
+    const res = await fetch(`${config.server}${route}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${config.token}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -156,7 +225,7 @@ export async function runContextHook(
     if (!(HOOK_EVENTS as readonly string[]).includes(event)) {
       result = {
         session: null,
-        error: `unknown hook event "${event}" (expected ${HOOK_EVENTS.join(' or ')})`,
+        error: `unknown hook event "${event}" (expected one of ${HOOK_EVENTS.join(', ')})`,
       };
     } else {
       result = await send(event as HookEvent, await readInput(stdin, deadline), paths, deadline, budgetMs);

@@ -10,7 +10,14 @@ import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { clientConfigText, modeOf, type RelayClientConfig } from './client-config.js';
 import { parseSettings, serializeSettings, writeFileAtomic } from './settings-file.js';
 import { mergeSettings, previousOf, type MergeSpec, type Previous } from './settings-merge.js';
-import { HOOK_EVENTS, hookCommand, projectSettings, type HookEvent, type SetupPaths } from './setup-paths.js';
+import {
+  HOOK_EVENTS,
+  hookCommand,
+  hookEventList,
+  projectSettings,
+  type HookEvent,
+  type SetupPaths,
+} from './setup-paths.js';
 import { recordWrite, type FileRecord } from './setup-state.js';
 import {
   MANAGED_KEYS,
@@ -105,7 +112,7 @@ export function planSetup(o: SetupOptions, paths: SetupPaths): SetupPlan {
     mode: 0o600,
     holds: 'the server and token for the hooks (readable only by you)',
   };
-  const hookList = `hooks ${HOOK_EVENTS.join(' and ')}`;
+  const hookList = `hooks ${hookEventList()}`;
   if (o.scope === 'user') {
     const user = planSettings(
       paths.userSettings,

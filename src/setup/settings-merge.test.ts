@@ -13,7 +13,12 @@ import { SetupError } from './telemetry-vars.js';
 
 const command = (event: string, bin = '/opt/unsilo/bin/unsilo.js'): string =>
   `'/usr/bin/node' '${bin}' hook ${event}`;
-const HOOKS = { SessionStart: command('SessionStart'), UserPromptSubmit: command('UserPromptSubmit') };
+const HOOKS = {
+  SessionStart: command('SessionStart'),
+  UserPromptSubmit: command('UserPromptSubmit'),
+  PostToolUse: command('PostToolUse'),
+  PostToolUseFailure: command('PostToolUseFailure'),
+};
 const SPEC: MergeSpec = {
   set: { CLAUDE_CODE_ENABLE_TELEMETRY: '1', OTEL_LOGS_EXPORTER: 'otlp' },
   remove: ['OTEL_LOG_USER_PROMPTS'],
@@ -45,6 +50,13 @@ describe('mergeSettings', () => {
     expect(hooks.SessionStart).toEqual([
       { matcher: 'startup', hooks: [{ type: 'command', command: 'echo hi' }] },
       { hooks: [{ type: 'command', command: HOOKS.SessionStart, timeout: HOOK_TIMEOUT_S }] },
+    ]);
+    // The tool hooks fire for Bash calls only; the user's own PreToolUse group is untouched.
+    expect(hooks.PostToolUseFailure).toEqual([
+      {
+        matcher: 'Bash',
+        hooks: [{ type: 'command', command: HOOKS.PostToolUseFailure, timeout: HOOK_TIMEOUT_S }],
+      },
     ]);
     expect(unsiloHooks(out)).toEqual(HOOKS);
     expect(ORIGINAL.env).toEqual({

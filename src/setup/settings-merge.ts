@@ -4,7 +4,7 @@
  * the end; an unsilo hook already there (even from another install path) is updated in place, so
  * merging twice gives the same object.
  */
-import { HOOK_EVENTS, UNSILO_HOOK, type HookEvent } from './setup-paths.js';
+import { HOOK_EVENTS, hookMatcher, UNSILO_HOOK, type HookEvent } from './setup-paths.js';
 import { isObject, type JsonObject } from './settings-file.js';
 import { SetupError } from './telemetry-vars.js';
 
@@ -81,7 +81,9 @@ export function mergeSettings(data: JsonObject, spec: MergeSpec, file: string): 
       existing.timeout = HOOK_TIMEOUT_S;
       pruneEvent(hooks, event, existing, file);
     } else {
-      hooks[event] = [...groups, { hooks: [{ type: 'command', command, timeout: HOOK_TIMEOUT_S }] }];
+      const matcher = hookMatcher(event);
+      const hook = { type: 'command', command, timeout: HOOK_TIMEOUT_S };
+      hooks[event] = [...groups, matcher ? { matcher, hooks: [hook] } : { hooks: [hook] }];
     }
   }
   out.hooks = hooks;

@@ -73,12 +73,21 @@ export const unsiloBin = (): string => fileURLToPath(new URL('../../bin/unsilo.j
 /** POSIX shell single-quoting. */
 export const shellQuote = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
 
-export const HOOK_EVENTS = ['SessionStart', 'UserPromptSubmit'] as const;
+/** The session-context hooks, then the tool hooks (Bash calls' command and exit code). */
+export const HOOK_EVENTS = ['SessionStart', 'UserPromptSubmit', 'PostToolUse', 'PostToolUseFailure'] as const;
 export type HookEvent = (typeof HOOK_EVENTS)[number];
+/** "SessionStart, UserPromptSubmit, PostToolUse and PostToolUseFailure", for messages. */
+export const hookEventList = (events: readonly string[] = HOOK_EVENTS): string =>
+  events.length < 2 ? (events[0] ?? '') : `${events.slice(0, -1).join(', ')} and ${events.at(-1)}`;
+export const TOOL_HOOK_EVENTS: readonly HookEvent[] = ['PostToolUse', 'PostToolUseFailure'];
+/** The matcher of a hook group setup writes: the tool hooks fire for Bash only. */
+export const hookMatcher = (event: HookEvent): string | undefined =>
+  TOOL_HOOK_EVENTS.includes(event) ? 'Bash' : undefined;
 
 /** The command Claude Code runs for a hook: node and unsilo by absolute path (hooks run anywhere). */
 export const hookCommand = (event: HookEvent, node = process.execPath, bin = unsiloBin()): string =>
   `${shellQuote(node)} ${shellQuote(bin)} hook ${event}`;
 
 /** Recognises unsilo's hook commands, including ones written from another install path. */
-export const UNSILO_HOOK = /unsilo(?:\.js)?'?\s+hook\s+(SessionStart|UserPromptSubmit)\s*$/;
+export const UNSILO_HOOK =
+  /unsilo(?:\.js)?'?\s+hook\s+(SessionStart|UserPromptSubmit|PostToolUseFailure|PostToolUse)\s*$/;

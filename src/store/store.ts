@@ -4,7 +4,7 @@
  * default; ClickHouse implements the same contract. Retention and export are an optional capability
  * (`retention`, store-retention.ts).
  */
-import type { RowBatch, SessionContextRow } from '../model/records.js';
+import type { RowBatch, SessionContextRow, ToolOutcomeRow } from '../model/records.js';
 import type { Dialect } from './dialect.js';
 import type { StoreRetention } from './store-retention.js';
 
@@ -55,6 +55,8 @@ export interface Store {
    * each event gets the context in force at its timestamp (the first one for events before it).
    */
   writeContexts(rows: SessionContextRow[]): Promise<void>;
+  /** Stores what the tool hooks reported (idempotent by key). */
+  writeToolOutcomes(rows: ToolOutcomeRow[]): Promise<void>;
   query(sql: string, params?: CellValue[], opts?: QueryOptions): Promise<QueryResult>;
   close(): Promise<void>;
 }

@@ -34,6 +34,9 @@ class RecordingStore implements Store {
   writeContexts(): Promise<void> {
     return Promise.resolve();
   }
+  writeToolOutcomes(): Promise<void> {
+    return Promise.resolve();
+  }
   query(): Promise<QueryResult> {
     return Promise.resolve({ columns: [], rows: [] });
   }

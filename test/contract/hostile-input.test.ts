@@ -1,7 +1,8 @@
 /**
  * Hostile input against a running collector (fast-check, fixed seed; FUZZ_SEED=<seed> replays a
  * failure, whose seed and path fast-check prints). Thousands of mutated OTLP payloads over HTTP
- * (protobuf and JSON, some claiming gzip) and gRPC, and mutated hook bodies to POST /v1/context:
+ * (protobuf and JSON, some claiming gzip) and gRPC, and mutated hook bodies to POST /v1/context and
+ * /v1/tool-outcome:
  * every answer is 2xx or 4xx (never 5xx, never 429: nothing here should fill the log), the collector
  * keeps serving, every row it acknowledged reaches the store (no store error: a row that could not be
  * stored would stall the writer), and the main thread's heap stays within a stated budget.
@@ -15,7 +16,13 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Signal } from '../../src/model/otlp.js';
 import { grpcPath } from '../../src/pipeline/decode/otlp-proto.js';
-import { anyBytes, contextBody, mutatedJson, mutatedProtobuf } from '../fixtures/hostile-payloads.js';
+import {
+  anyBytes,
+  contextBody,
+  mutatedJson,
+  mutatedProtobuf,
+  toolOutcomeBody,
+} from '../fixtures/hostile-payloads.js';
 import { claudeLogs, toProtobuf } from '../fixtures/otlp-builders.js';
 import { drainedWithin, startTestCollector, type TestCollector } from '../support/collector-fixture.js';
 
@@ -121,6 +128,17 @@ describe('a running collector under fuzzing', () => {
         expect(status, `HTTP ${status}`).toSatisfy(isClientOrOk);
       }),
       { seed: SEED, numRuns: 400 },
+    );
+  });
+
+  it('answers 2xx/4xx to mutated tool-hook bodies on POST /v1/tool-outcome', async () => {
+    await fc.assert(
+      fc.asyncProperty(toolOutcomeBody, async (body) => {
+        const status = await post('/v1/tool-outcome', body, { 'content-type': 'application/json' });
+        note('tool-outcome', status);
+        expect(status, `HTTP ${status}`).toSatisfy(isClientOrOk);
+      }),
+      { seed: SEED, numRuns: 300 },
     );
   });
 

@@ -19,7 +19,7 @@ import {
   retryInfoType,
   statusType,
 } from '../../src/pipeline/decode/otlp-proto.js';
-import type { RowBatch, SessionContextRow } from '../../src/model/records.js';
+import type { RowBatch, SessionContextRow, ToolOutcomeRow } from '../../src/model/records.js';
 import type { Dialect } from '../../src/store/dialect.js';
 import { DuckdbStore } from '../../src/store/duckdb/duckdb-store.js';
 import type { CellValue, QueryOptions, QueryResult, Store, WriteResult } from '../../src/store/store.js';
@@ -714,6 +714,9 @@ class GatedStore implements Store {
   }
   writeContexts(rows: SessionContextRow[]): Promise<void> {
     return this.inner.writeContexts(rows);
+  }
+  writeToolOutcomes(rows: ToolOutcomeRow[]): Promise<void> {
+    return this.inner.writeToolOutcomes(rows);
   }
   query(sql: string, params?: CellValue[], opts?: QueryOptions): Promise<QueryResult> {
     return this.inner.query(sql, params, opts);

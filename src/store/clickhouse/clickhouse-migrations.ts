@@ -12,6 +12,7 @@ import {
   migrationLogDdl,
   supportDdl,
   telemetryDdl,
+  toolOutcomesDdl,
   viewsDdl,
   type Layout,
 } from './clickhouse-schema.js';
@@ -31,6 +32,7 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'error analysis: review_queues, review_items, annotations, pattern_revisions, note_patterns, session_labels, changes, measurements',
     statements: analysisDdl,
   },
+  { version: 7, name: 'tool_outcomes', statements: toolOutcomesDdl },
 ];
 
 /** Applies what is missing; returns the versions it applied. */

@@ -137,6 +137,19 @@ export function supportDdl(l: Layout): string[] {
   ];
 }
 
+/** What the tool hooks report (POST /v1/tool-outcome), as on DuckDB; one row per key. */
+export function toolOutcomesDdl(l: Layout): string[] {
+  return tableDdl(
+    l,
+    'tool_outcomes',
+    `key String, session_id String, tool_use_id String, prompt_id Nullable(String), ts ${"DateTime64(6, 'UTC')"},
+    member Nullable(String), tool_name LowCardinality(String), command Nullable(String), exit_code Nullable(Int32),
+    success Bool, validation_kind LowCardinality(Nullable(String))`,
+    'ORDER BY (session_id, key)',
+    'cityHash64(session_id)',
+  );
+}
+
 export function migrationLogDdl(l: Layout): string[] {
   return tableDdl(
     l,

@@ -11,7 +11,7 @@
  * read-only queries, `max_execution_time` for timeouts, `max_result_rows` for row limits. `query()`
  * also runs the error-analysis code's `INSERT … SELECT` (synchronous into Distributed tables).
  */
-import type { RowBatch, SessionContextRow } from '../../model/records.js';
+import type { RowBatch, SessionContextRow, ToolOutcomeRow } from '../../model/records.js';
 import type { Dialect } from '../dialect.js';
 import { forbiddenFunction } from './clickhouse-sql-guard.js';
 import {
@@ -38,7 +38,7 @@ import { migrate } from './clickhouse-migrations.js';
 import { ClickhouseRetention } from './clickhouse-retention.js';
 import { createDatabaseDdl, type Layout } from './clickhouse-schema.js';
 import { toQueryResult } from './clickhouse-values.js';
-import { writeBatch, writeContextRows, type WriteTarget } from './clickhouse-writes.js';
+import { writeBatch, writeContextRows, writeToolOutcomeRows, type WriteTarget } from './clickhouse-writes.js';
 
 export interface ClickhouseStoreConfig {
   /** HTTP(S) URL of the server, e.g. http://host:8123. */
@@ -119,6 +119,10 @@ export class ClickhouseStore implements Store {
 
   writeContexts(rows: SessionContextRow[]): Promise<void> {
     return writeContextRows(this.target, rows);
+  }
+
+  writeToolOutcomes(rows: ToolOutcomeRow[]): Promise<void> {
+    return writeToolOutcomeRows(this.target, rows);
   }
 
   private get target(): WriteTarget {

@@ -4,7 +4,14 @@
  * sends nothing again; the new rows go in one large INSERT per table (JSONEachRow, gzip). Session
  * contexts are applied by writing the session's events again (clickhouse-context.ts).
  */
-import type { EventRow, MetricPointRow, RowBatch, SessionContextRow, SpanRow } from '../../model/records.js';
+import type {
+  EventRow,
+  MetricPointRow,
+  RowBatch,
+  SessionContextRow,
+  SpanRow,
+  ToolOutcomeRow,
+} from '../../model/records.js';
 import { TABLES, type Columns } from '../schema.js';
 import type { WriteCounts, WriteResult } from '../store.js';
 import type { ChClient, Settings } from './clickhouse-client.js';
@@ -124,6 +131,15 @@ async function applyContexts(
     },
     settings: { ...t.read, ...t.insert, insert_allow_materialized_columns: 1 },
   });
+}
+
+export async function writeToolOutcomeRows(t: WriteTarget, rows: ToolOutcomeRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await t.ch.insert(
+    'tool_outcomes',
+    rows.map((r) => ({ ...r, ts: timeText(r.ts) })),
+    t.insert,
+  );
 }
 
 export async function writeContextRows(t: WriteTarget, rows: SessionContextRow[]): Promise<void> {

@@ -39,6 +39,11 @@ export function duckdbDdl(): string[] {
     `CREATE TABLE IF NOT EXISTS session_context (key VARCHAR PRIMARY KEY, session_id VARCHAR NOT NULL,
       ts TIMESTAMP NOT NULL, member VARCHAR, hook_event VARCHAR, cwd VARCHAR, branch VARCHAR, repo VARCHAR,
       "commit" VARCHAR, feature VARCHAR, chapter VARCHAR)`,
+    // What the tool hooks report (POST /v1/tool-outcome): a Bash call's command and exit code.
+    `CREATE TABLE IF NOT EXISTS tool_outcomes (key VARCHAR PRIMARY KEY, session_id VARCHAR NOT NULL,
+      tool_use_id VARCHAR NOT NULL, prompt_id VARCHAR, ts TIMESTAMP NOT NULL, member VARCHAR,
+      tool_name VARCHAR NOT NULL, command VARCHAR, exit_code INTEGER, success BOOLEAN NOT NULL,
+      validation_kind VARCHAR)`,
   ];
 }
 

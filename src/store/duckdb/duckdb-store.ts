@@ -23,7 +23,7 @@ import {
   type DuckDBAppender,
   type DuckDBConnection,
 } from '@duckdb/node-api';
-import type { RowBatch, SessionContextRow } from '../../model/records.js';
+import type { RowBatch, SessionContextRow, ToolOutcomeRow } from '../../model/records.js';
 import { DEFAULT_VALIDATION_PATTERNS } from '../../pipeline/enrich/validation-patterns.js';
 import type { Dialect } from '../dialect.js';
 import { TABLES, type Columns } from '../schema.js';
@@ -256,6 +256,33 @@ export class DuckdbStore implements Store {
     const res = await conn.run(`${insert} INTO ${table} (${cols}) SELECT ${cols} FROM ${stage}`);
     const inserted = res.rowsChanged;
     return { inserted, duplicates: rows.length - inserted };
+  }
+
+  writeToolOutcomes(rows: ToolOutcomeRow[]): Promise<void> {
+    return this.serialized(async () => {
+      const conn = this.writer;
+      if (!conn) throw new Error('DuckDB store is not started for writing');
+      for (const r of rows) {
+        await conn.run(
+          `INSERT OR IGNORE INTO tool_outcomes (key, session_id, tool_use_id, prompt_id, ts, member, tool_name,
+             command, exit_code, success, validation_kind)
+           VALUES ($1, $2, $3, $4, make_timestamp($5::BIGINT), $6, $7, $8, $9, $10, $11)`,
+          [
+            r.key,
+            r.session_id,
+            r.tool_use_id,
+            r.prompt_id,
+            r.ts,
+            r.member,
+            r.tool_name,
+            r.command,
+            r.exit_code,
+            r.success,
+            r.validation_kind,
+          ],
+        );
+      }
+    });
   }
 
   writeContexts(rows: SessionContextRow[]): Promise<void> {

@@ -1,13 +1,13 @@
 /**
  * What every store does besides telemetry rows: session contexts applied to events (the context in
  * force at each event's time, also for events written after the context), and the member roster
- * (add, list, rotate, revoke), whose SQL is shared by all stores.
+ * (add, list, rotate, revoke), whose SQL is shared by all stores, and the tool hooks' outcomes (one row per key).
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemberRegistry } from '../../../src/members/member-registry.js';
-import type { SessionContextRow } from '../../../src/model/records.js';
+import type { SessionContextRow, ToolOutcomeRow } from '../../../src/model/records.js';
 import type { Store } from '../../../src/store/store.js';
 import { eventRow } from '../../fixtures/rows.js';
 import { tempDir } from '../../support/collector-fixture.js';
@@ -78,6 +78,30 @@ export function contextMembersSuite({ name, open }: StoreCase): void {
       expect((await contextOf('ctx-1')).at(-1)).toEqual([30, '021-export', '021', 'book']);
       const n = await store.query("SELECT count(*) FROM events WHERE session_id = 'ctx-1'");
       expect(n.rows).toEqual([[4]]);
+    });
+
+    it('stores each tool outcome once, however often a hook retries it', async () => {
+      const outcome = (exit: number | null): ToolOutcomeRow => ({
+        key: 'out-1',
+        session_id: 'tool-1',
+        tool_use_id: 'toolu_1',
+        prompt_id: 'p-1',
+        ts: T0 + 3 * S,
+        member: 'alice',
+        tool_name: 'Bash',
+        command: 'npm test',
+        exit_code: exit,
+        success: exit === 0,
+        validation_kind: 'test',
+      });
+      await store.writeToolOutcomes([outcome(1)]);
+      await store.writeToolOutcomes([outcome(1)]);
+      const r = await store.query(
+        `SELECT session_id, tool_use_id, prompt_id, member, tool_name, command, exit_code, success, validation_kind
+         FROM tool_outcomes WHERE session_id = ${store.dialect.param(1, 'tool-1')}`,
+        ['tool-1'],
+      );
+      expect(r.rows).toEqual([['tool-1', 'toolu_1', 'p-1', 'alice', 'Bash', 'npm test', 1, false, 'test']]);
     });
 
     it('keeps the roster: add, list, rotate, revoke', async () => {
