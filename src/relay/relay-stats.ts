@@ -2,13 +2,16 @@
  * What the relay counts, kept across restarts in `relay-state.json` (written at most twice a second
  * and at close; a kill -9 may lose the last half second of counts, never data): batches and records
  * sent, dropped (with the last drop's reason) and rejected by the collector one by one (OTLP partial
- * success), per signal; and, in memory, whether the collector answered and since when.
+ * success), per channel (the OTLP signals and the hooks' posts); and, in memory, whether the collector answered and since when.
  */
 import { readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import type { Signal } from '../model/otlp.js';
 
 export const SIGNALS: readonly Signal[] = ['logs', 'metrics', 'traces'];
+/** What the relay buffers and forwards: the three OTLP signals, and the hooks' posts (context, tool outcomes). */
+export type Channel = Signal | 'hooks';
+export const CHANNELS: readonly Channel[] = [...SIGNALS, 'hooks'];
 
 export interface SignalCounts {
   sentBatches: number;
@@ -21,12 +24,12 @@ export interface SignalCounts {
 
 export interface Incident {
   at: string;
-  signal: Signal;
+  signal: Channel;
   reason: string;
 }
 
 export interface RelayCounts {
-  signals: Record<Signal, SignalCounts>;
+  signals: Record<Channel, SignalCounts>;
   lastDrop: Incident | null;
   lastRejection: Incident | null;
 }
@@ -49,7 +52,7 @@ const zero = (): SignalCounts => ({
 });
 
 export const emptyCounts = (): RelayCounts => ({
-  signals: { logs: zero(), metrics: zero(), traces: zero() },
+  signals: { logs: zero(), metrics: zero(), traces: zero(), hooks: zero() },
   lastDrop: null,
   lastRejection: null,
 });
@@ -59,7 +62,7 @@ export function readCounts(file: string): RelayCounts {
   try {
     const c = JSON.parse(readFileSync(file, 'utf8')) as Partial<RelayCounts>;
     const base = emptyCounts();
-    for (const s of SIGNALS) base.signals[s] = { ...zero(), ...c.signals?.[s] };
+    for (const s of CHANNELS) base.signals[s] = { ...zero(), ...c.signals?.[s] };
     return { ...base, lastDrop: c.lastDrop ?? null, lastRejection: c.lastRejection ?? null };
   } catch {
     return emptyCounts();
@@ -78,7 +81,7 @@ export class RelayStats {
     this.counts = readCounts(file);
   }
 
-  sent(signal: Signal, records: number, rejected: number, message: string): void {
+  sent(signal: Channel, records: number, rejected: number, message: string): void {
     const c = this.counts.signals[signal];
     c.sentBatches++;
     c.sentRecords += records - rejected;
@@ -90,7 +93,7 @@ export class RelayStats {
     this.changed();
   }
 
-  dropped(signal: Signal, records: number, reason: string): void {
+  dropped(signal: Channel, records: number, reason: string): void {
     const c = this.counts.signals[signal];
     c.droppedBatches++;
     c.droppedRecords += records;
@@ -99,7 +102,7 @@ export class RelayStats {
   }
 
   /** A batch counted as dropped was delivered after all (it was in flight when a bound dropped it). */
-  undropped(signal: Signal, records: number): void {
+  undropped(signal: Channel, records: number): void {
     const c = this.counts.signals[signal];
     c.droppedBatches--;
     c.droppedRecords -= records;

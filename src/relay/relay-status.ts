@@ -5,9 +5,15 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Signal } from '../model/otlp.js';
 import { isAlive } from './relay-lock.js';
-import { readCounts, SIGNALS, type Incident, type RelayCounts, type UpstreamHealth } from './relay-stats.js';
+import {
+  CHANNELS,
+  readCounts,
+  type Channel,
+  type Incident,
+  type RelayCounts,
+  type UpstreamHealth,
+} from './relay-stats.js';
 
 export const DISCOVERY_FILE = 'relay.json';
 export const STATE_FILE = 'relay-state.json';
@@ -32,8 +38,8 @@ export interface RelayStatus {
   signals: RelayCounts['signals'];
 }
 
-const sum = (c: RelayCounts, key: keyof RelayCounts['signals'][Signal]): number =>
-  SIGNALS.reduce((n, s) => n + c.signals[s][key], 0);
+const sum = (c: RelayCounts, key: keyof RelayCounts['signals'][Channel]): number =>
+  CHANNELS.reduce((n, s) => n + c.signals[s][key], 0);
 
 export function statusOf(
   counts: RelayCounts,

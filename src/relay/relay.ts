@@ -1,7 +1,8 @@
 /**
  * The relay, assembled: OTLP/HTTP and OTLP/gRPC receivers on loopback (the collector's own
  * receivers, with no token asked: the member is named upstream by the relay's token) → redact →
- * disk buffer (fsynced before the reply) → one forwarder per signal → the collector. One relay per
+ * disk buffer (fsynced before the reply) → one forwarder per signal → the collector. The hooks' posts
+ * (context, tool outcomes) take the same way on their own channel (relay-hooks.ts). One relay per
  * data directory (relay.lock); `relay.json` tells the CLI and the hooks where it listens.
  * With `watch.enabled` it also gap-fills from Claude Code's transcripts (transcript-watch.ts).
  * `close()` stops accepting, stops forwarding and keeps whatever is unsent for the next start.
@@ -24,9 +25,10 @@ import { readClientConfig } from '../setup/client-config.js';
 import { setupPaths } from '../setup/setup-paths.js';
 import { RelayBuffer } from './relay-buffer.js';
 import { RelayForwarder } from './relay-forwarder.js';
+import { registerRelayHooks } from './relay-hooks.js';
 import { RelayIngest } from './relay-ingest.js';
 import { acquireLock, LOCK_FILE } from './relay-lock.js';
-import { RelayStats, SIGNALS } from './relay-stats.js';
+import { CHANNELS, RelayStats } from './relay-stats.js';
 import { TranscriptWatch } from './transcript-watch.js';
 import {
   DISCOVERY_FILE,
@@ -80,6 +82,7 @@ export async function startRelay(cfg: RelayConfig): Promise<Relay> {
     let status = (): RelayStatus => {
       throw new Error('not started');
     };
+    registerRelayHooks(app, buffer, redaction, cfg.retryAfterSeconds);
     app.get('/healthz', () => ({ status: 'ok', role: 'relay' }));
     app.get('/relay/status', () => status());
     await app.listen({ host: cfg.host, port: cfg.port });
@@ -99,7 +102,7 @@ export async function startRelay(cfg: RelayConfig): Promise<Relay> {
 
     const target = { url: upstream, token: cfg.token ?? null, timeoutMs: cfg.forward.timeoutMs };
     const log = (msg: string): void => logger.warn(msg);
-    const forwarders = SIGNALS.map(
+    const forwarders = CHANNELS.map(
       (s) => new RelayForwarder(buffer.signals[s], buffer, stats, target, cfg, log),
     );
     for (const f of forwarders) f.start();

@@ -6,7 +6,7 @@
  * batch goes next; a batch leaves the buffer only by `remove` (sent, or dropped by a bound), which
  * moves the log's checkpoint past it and deletes spent segments.
  */
-import type { Signal } from '../model/otlp.js';
+import type { Channel } from './relay-stats.js';
 import type { WriteAheadLog } from '../wal/write-ahead-log.js';
 
 export interface BufferedBatch {
@@ -41,7 +41,7 @@ export class SignalBuffer {
   private confirming: Promise<void> = Promise.resolve();
 
   constructor(
-    readonly signal: Signal,
+    readonly signal: Channel,
     private readonly wal: WriteAheadLog,
   ) {}
 

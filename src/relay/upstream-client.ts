@@ -1,5 +1,6 @@
 /**
- * One OTLP/HTTP protobuf export to the collector, and what its answer means for the batch:
+ * One OTLP/HTTP protobuf export to the collector (or, on the `hooks` channel, one hook post: JSON to
+ * its route), and what its answer means for the batch:
  * - `ok`: 2xx. The collector has it durably (its own write-ahead log, fsynced before the reply).
  *   An OTLP partial success names records it refused one by one; they can never be taken, so the
  *   batch still leaves the buffer and the refused records are counted.
@@ -9,6 +10,7 @@
  * - `refused`: any other 4xx (400 undecodable, 413 too large, 415): sending it again cannot help.
  */
 import type { Signal } from '../model/otlp.js';
+import type { Channel } from './relay-stats.js';
 import { responseType } from '../pipeline/decode/otlp-proto.js';
 
 export interface Upstream {
@@ -74,24 +76,49 @@ const causeOf = (err: unknown): string => {
   return e.cause?.code ?? e.cause?.message ?? e.message;
 };
 
-export async function sendBatch(up: Upstream, signal: Signal, request: Buffer): Promise<SendOutcome> {
+/** A hook post as the relay buffers it: the collector route and the JSON body. */
+export interface HookPost {
+  route: '/v1/context' | '/v1/tool-outcome';
+  body: Record<string, unknown>;
+}
+
+function requestOf(
+  channel: Channel,
+  request: Buffer,
+): { route: string; type: string; body: Buffer | string } {
+  if (channel !== 'hooks') return { route: `/v1/${channel}`, type: 'application/x-protobuf', body: request };
+  const post = JSON.parse(request.toString('utf8')) as HookPost;
+  return { route: post.route, type: 'application/json', body: JSON.stringify(post.body) };
+}
+
+export async function sendBatch(up: Upstream, channel: Channel, request: Buffer): Promise<SendOutcome> {
+  let req: ReturnType<typeof requestOf>;
+  try {
+    req = requestOf(channel, request);
+  } catch (err) {
+    return { kind: 'refused', reason: `an unreadable hook post in the buffer: ${(err as Error).message}` };
+  }
   let res: Response;
   let body: Uint8Array;
   try {
-    res = await fetch(`${up.url}/v1/${signal}`, {
+    res = await fetch(`${up.url}${req.route}`, {
       method: 'POST',
       headers: {
-        'content-type': 'application/x-protobuf',
+        'content-type': req.type,
         ...(up.token ? { authorization: `Bearer ${up.token}` } : {}),
       },
-      body: request,
+      body: req.body,
       signal: AbortSignal.timeout(up.timeoutMs),
     });
     body = new Uint8Array(await res.arrayBuffer());
   } catch (err) {
     return { kind: 'retry', reason: `cannot reach ${up.url}: ${causeOf(err)}`, retryAfterMs: null };
   }
-  if (res.ok) return { kind: 'ok', ...partialSuccess(signal, body) };
+  if (res.ok)
+    return {
+      kind: 'ok',
+      ...(channel === 'hooks' ? { rejected: 0, message: '' } : partialSuccess(channel, body)),
+    };
   const message = statusMessage(body, res.headers.get('content-type') ?? '');
   const reason = `${up.url} answered HTTP ${res.status}${message ? `: ${message}` : ''}`;
   if (RETRY_STATUS.has(res.status) || res.status >= 500) {

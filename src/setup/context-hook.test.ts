@@ -5,7 +5,7 @@
  * the budget.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CAPTURES } from '../../test/fixtures/captures.js';
-import { clientConfigText, readHookState } from './client-config.js';
+import { clientConfigText, readHookState, type RelayClientConfig } from './client-config.js';
 import { runContextHook } from './context-hook.js';
 import { stripCredentials } from './git-context.js';
 import { writeFileAtomic } from './settings-file.js';
@@ -50,7 +50,7 @@ const closedPort = async (): Promise<number> => {
   return port;
 };
 const input = (o: object): Readable => Readable.from([Buffer.from(JSON.stringify(o))]);
-const configure = (server: string): void =>
+const configure = (server: string, relay: RelayClientConfig | null = null): void =>
   writeFileAtomic(
     paths.clientConfig,
     clientConfigText({
@@ -61,7 +61,7 @@ const configure = (server: string): void =>
       claudeVersion: null,
       logPrompts: false,
       logToolDetails: false,
-      relay: null,
+      relay,
     }),
     0o600,
   );
@@ -178,6 +178,44 @@ describe('unsilo hook', () => {
       ['toolu_2', null, false],
     ]);
     expect(bad).toMatchObject({ ok: false, error: 'the PostToolUse input had no tool_use_id or tool_name' });
+  });
+
+  it('in relay mode posts to the running relay, and to the collector when the relay does not take it', async () => {
+    const relayGot: string[] = [];
+    let relayStatus = 200;
+    const relayServer = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        relayGot.push(req.url ?? '');
+        res.writeHead(relayStatus, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => relayServer.listen(0, '127.0.0.1', resolve));
+    const relayDir = mkdtempSync(path.join(dir, 'relay-'));
+    const httpUrl = `http://127.0.0.1:${(relayServer.address() as AddressInfo).port}`;
+    writeFileSync(
+      path.join(relayDir, 'relay.json'),
+      JSON.stringify({ pid: process.pid, httpUrl, grpcPort: 0, upstream: url }),
+    );
+    configure(url, { port: 0, grpcPort: 0, dataDir: relayDir });
+    try {
+      const tool = {
+        session_id: 's-r',
+        tool_name: 'Bash',
+        tool_use_id: 'toolu_r',
+        tool_input: { command: 'vale ch07.md' },
+      };
+      expect(await runContextHook('PostToolUse', paths, input(tool))).toMatchObject({ ok: true });
+      expect(relayGot).toEqual(['/v1/tool-outcome']);
+      expect(received).toHaveLength(0);
+      relayStatus = 503;
+      expect(await runContextHook('PostToolUse', paths, input(tool))).toMatchObject({ ok: true });
+      expect(relayGot).toHaveLength(2);
+      expect(received.map((r) => r.url)).toEqual(['/v1/tool-outcome']);
+    } finally {
+      relayServer.closeAllConnections();
+      await new Promise((r) => relayServer.close(r));
+    }
   });
 
   it('sends nulls outside a repository', async () => {

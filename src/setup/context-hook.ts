@@ -9,9 +9,11 @@
  * are never sent. A hook must never slow or break Claude Code: everything fits in ~1.5 s, nothing is written to
  * stdout (Claude Code would add it to the conversation), and every failure is swallowed and recorded
  * in hook-state.json for `unsilo doctor`. In relay mode (`setup --relay`) SessionStart first makes sure
- * the relay runs (relay-launch.ts), without waiting for it.
+ * the relay runs (relay-launch.ts), without waiting for it, and every hook posts to the running relay,
+ * which buffers the post on disk while the collector is away (relay-hooks.ts).
  */
-import { readClientConfig, recordHookRun, type HookRun } from './client-config.js';
+import { readDiscovery } from '../relay/relay-status.js';
+import { readClientConfig, recordHookRun, type ClientConfig, type HookRun } from './client-config.js';
 import { gitContext, type GitContext } from './git-context.js';
 import { ensureRelay, relayListening } from './relay-launch.js';
 import { HOOK_EVENTS, TOOL_HOOK_EVENTS, type HookEvent, type SetupPaths } from './setup-paths.js';
@@ -165,7 +167,7 @@ async function postContext(
   event: HookEvent,
   session: string,
   cwd: string,
-  config: { server: string; token: string },
+  config: Pick<ClientConfig, 'server' | 'token' | 'relay'>,
   deadline: number,
   budgetMs: number,
 ): Promise<{ session: string | null; error: string | null }> {
@@ -180,24 +182,47 @@ async function postContext(
   );
 }
 
-/** POSTs a hook's body to the collector with the member's token; the error says what went wrong. */
+/**
+ * POSTs a hook's body with the member's token: in relay mode to the running relay (which keeps it on
+ * disk until the collector takes it), falling back to the collector when the relay does not answer;
+ * else to the collector. The error says what went wrong.
+ */
 async function post(
   route: string,
   body: object,
   session: string,
-  config: { server: string; token: string },
+  config: Pick<ClientConfig, 'server' | 'token' | 'relay'>,
   deadline: number,
   budgetMs: number,
 ): Promise<{ session: string | null; error: string | null }> {
+  const relay = config.relay ? readDiscovery(config.relay.dataDir) : null;
+  if (relay) {
+    const viaRelay = await postTo(relay.httpUrl, 'the relay', route, body, config.token, deadline, budgetMs);
+    if (viaRelay === null) return { session, error: null };
+  }
+  const direct = await postTo(config.server, 'the collector', route, body, config.token, deadline, budgetMs);
+  return { session, error: direct };
+}
+
+/** One POST; null when it was taken, else what went wrong. */
+async function postTo(
+  server: string,
+  who: string,
+  route: string,
+  body: object,
+  token: string,
+  deadline: number,
+  budgetMs: number,
+): Promise<string | null> {
   try {
-    const res = await fetch(`${config.server}${route}`, {
+    const res = await fetch(`${server}${route}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${config.token}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
     });
     const text = await res.text();
-    if (res.ok) return { session, error: null };
+    if (res.ok) return null;
     let message = text.slice(0, 300);
     try {
       const parsed = JSON.parse(text) as { message?: unknown; error?: unknown };
@@ -205,9 +230,9 @@ async function post(
     } catch {
       // not JSON: keep the text
     }
-    return { session, error: `the collector answered HTTP ${res.status}: ${message}` };
+    return `${who} answered HTTP ${res.status}: ${message}`;
   } catch (err) {
-    return { session, error: `cannot reach ${config.server}: ${causeOf(err, budgetMs)}` };
+    return `cannot reach ${server}: ${causeOf(err, budgetMs)}`;
   }
 }
 

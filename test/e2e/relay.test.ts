@@ -3,8 +3,10 @@
  * in order once the collector answers (after a closed port and 503s with Retry-After), removes a batch
  * only when the collector acknowledged it, counts partial success record by record and batches refused
  * for good, drops the oldest batches when its buffer is full (and says so), and keeps everything it
- * acknowledged through kill -9: after a restart each batch is stored exactly once.
+ * acknowledged through kill -9: after a restart each batch is stored exactly once. The hooks' posts
+ * (context, tool outcomes) take the same way, redacted before they reach the disk.
  */
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import http from 'node:http';
@@ -157,6 +159,81 @@ describe('relay forwarding', () => {
           ['full-4', 50],
           ['full-5', 50],
         ]);
+      } finally {
+        await collector.dispose();
+      }
+    } finally {
+      await relay.dispose();
+    }
+  });
+});
+
+describe("relay: the hooks' posts", () => {
+  it('keeps context and tool outcomes on disk, redacted, while the collector is away, and delivers each once', async () => {
+    const port = await freePort();
+    const relay = await startTestRelay(`http://127.0.0.1:${port}`);
+    const secret = `sk-ant-api03-${'B'.repeat(93)}AA`;
+    const post = async (route: string, body: object): Promise<number> =>
+      (
+        await fetch(`${relay.httpUrl}${route}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
+      ).status;
+    try {
+      const ts = new Date().toISOString();
+      const context = {
+        session_id: 'hooks-1',
+        hook_event: 'SessionStart',
+        ts,
+        cwd: '/book',
+        git_branch: 'ch07-x',
+        git_remote: null,
+        git_commit: null,
+      };
+      const outcome = {
+        session_id: 'hooks-1',
+        tool_use_id: 'toolu_9',
+        prompt_id: null,
+        ts,
+        tool_name: 'Bash',
+        command: `TOKEN=${secret} npm test`,
+        exit_code: 1,
+        success: false,
+      };
+      for (let i = 0; i < 2; i++) {
+        expect(await post('/v1/context', context)).toBe(200);
+        expect(await post('/v1/tool-outcome', outcome)).toBe(200);
+      }
+      expect(await post('/v1/tool-outcome', [1, 2])).toBe(400);
+      expect(relay.status().buffered.batches).toBe(4);
+      const onDisk = execFileSync(
+        'cat',
+        execFileSync('find', [relay.dataDir, '-name', '*.wal']).toString().trim().split('\n'),
+      );
+      expect(onDisk.includes(Buffer.from(secret))).toBe(false);
+      expect(onDisk.includes(Buffer.from('npm test'))).toBe(true);
+
+      const collector = await startTestCollector({ port });
+      try {
+        expect(await relay.flushed(20_000)).toBe(true);
+        expect(relay.status().signals.hooks).toMatchObject({
+          sentBatches: 4,
+          sentRecords: 4,
+          droppedBatches: 0,
+        });
+        const ctx = await collector.store.query(
+          `SELECT branch, chapter FROM session_context WHERE session_id = 'hooks-1'`,
+        );
+        expect(ctx.rows).toEqual([['ch07-x', '7']]);
+        const out = await collector.store.query(
+          `SELECT tool_use_id, command, exit_code, validation_kind FROM tool_outcomes WHERE session_id = 'hooks-1'`,
+        );
+        expect(out.rows).toHaveLength(1);
+        expect(out.rows[0]?.[0]).toBe('toolu_9');
+        expect(String(out.rows[0]?.[1])).not.toContain(secret);
+        expect(out.rows[0]?.slice(2)).toEqual([1, 'test']);
       } finally {
         await collector.dispose();
       }
