@@ -197,9 +197,9 @@ export function registerSetupCommands(program: Command): void {
   program
     .command('hook')
     .description(
-      '(run by Claude Code) send the session context: reads the hook input on stdin, prints nothing',
+      '(run by Claude Code) send the session context, or a Bash call’s command and exit code: reads the hook input on stdin, prints nothing',
     )
-    .argument('<event>', 'SessionStart or UserPromptSubmit')
+    .argument('<event>', 'SessionStart, UserPromptSubmit, PostToolUse or PostToolUseFailure')
     .action(async (event: string) => {
       await runContextHook(event, setupPaths());
     });

@@ -229,7 +229,7 @@ const LIST = [
     'hooks',
     'hooks-failing',
     'The last hook run failed',
-    'The hook could not send the session context; the error doctor prints says why (collector down, token refused, timeout). A hook never blocks Claude Code, so only doctor shows this.',
+    'The hook could not send the session context or a tool outcome; the error doctor prints says why (collector down, token refused, timeout). A hook never blocks Claude Code, so only doctor shows this.',
     'Fix what the other checks report (collector, token), then start a new Claude Code session; doctor shows the next run.',
   ],
   [
