@@ -34,6 +34,7 @@ import { registerReviewPages } from './web/pages/review-pages.js';
 import { registerAnalysisPages } from './web/pages/analysis-pages.js';
 import { registerOverviewPages } from './web/pages/overview-pages.js';
 import { registerVendorAssets } from './web/pages/vendor-assets.js';
+import { registerChartScript } from './web/pages/chart-script.js';
 import { readerAuthorization } from './web/pages/page-auth.js';
 import { textRedactor } from './analysis/analysis-redact.js';
 import { compileAttribution } from './pipeline/enrich/enrich-attribution.js';
@@ -175,6 +176,7 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
   const redactText = textRedactor(pipelineConfig.redaction);
   registerAnalysisApi(app, { store, members, redact: redactText });
   registerVendorAssets(app);
+  registerChartScript(app);
   registerReviewPages(app, store);
   registerOverviewPages(app, queries);
   registerAnalysisPages(app, store);

@@ -9,6 +9,7 @@ import { QueryParamError, parseTime } from '../query/query-filters.js';
 import { AnalysisError, AnalysisNotFoundError, type AnalysisContext } from './analysis-context.js';
 import { addChange, changeMeasurements, editChange, getChange, loadChanges } from './changes/change-store.js';
 import { measureChange } from './changes/change-measure.js';
+import { computeWeeklyRates } from './changes/weekly-rates.js';
 import { countPatterns } from './patterns/pattern-counts.js';
 import { errorAnalysisReport } from './report/error-analysis-report.js';
 import * as patterns from './patterns/pattern-actions.js';
@@ -158,6 +159,11 @@ export const ACTIONS = {
     write: true,
     args: z.object({ id: text, stratify: z.array(text).optional() }),
     run: measureChange,
+  }),
+  'changes.weekly': action({
+    write: false,
+    args: z.object({ id: text }),
+    run: computeWeeklyRates,
   }),
   'report.error_analysis': action({
     write: false,

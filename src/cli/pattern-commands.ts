@@ -8,6 +8,7 @@ import {
   type ErrorAnalysisReport,
 } from '../analysis/report/error-analysis-report.js';
 import { renderMeasurement } from './render-measurement.js';
+import { renderWeekly } from './render-weekly.js';
 
 export function registerPatternCommands(program: Command): void {
   const patterns = program
@@ -188,6 +189,13 @@ export function registerPatternCommands(program: Command): void {
     .action((id: string, o: AnalysisOpts & { stratify?: string[] }) =>
       runAndPrint(o, 'changes.measure', { id, stratify: o.stratify }, renderMeasurement),
     );
+  analysisCommand(
+    changes,
+    'weekly',
+    "the change's metric per ISO week over its windows, with Wilson 95 % intervals (the page's chart)",
+  )
+    .argument('<id>')
+    .action((id: string, o: AnalysisOpts) => runAndPrint(o, 'changes.weekly', { id }, renderWeekly));
 
   const report = program.commands.find((c) => c.name() === 'report') ?? program.command('report');
   analysisCommand(

@@ -1,10 +1,10 @@
 /**
  * GET /patterns (the failure modes as a board by status, counted in ?queue=), GET /changes and
- * GET /changes/:id (the change and its measurement, computed now; ?stratify= adds the strata). They
- * read through the analysis actions the CLI and POST /api/analysis run, so their figures are
- * `patterns count --json`'s and `changes measure --json`'s; nothing here writes. Beyond loopback they
- * need a reader token like /review (the collector's read hook; page-auth.ts moves ?token= into a
- * cookie).
+ * GET /changes/:id (the change, its measurement and its weekly rates, computed now; ?stratify= adds
+ * the strata). They read through the analysis actions the CLI and POST /api/analysis run, so their
+ * figures are `patterns count --json`'s, `changes measure --json`'s and `changes weekly --json`'s;
+ * nothing here writes. Beyond loopback they need a reader token like /review (the collector's read
+ * hook; page-auth.ts moves ?token= into a cookie).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { runAction } from '../../analysis/analysis-actions.js';
@@ -14,6 +14,7 @@ import {
   type AnalysisContext,
 } from '../../analysis/analysis-context.js';
 import { computeMeasurement } from '../../analysis/changes/change-measure.js';
+import { computeWeeklyRates } from '../../analysis/changes/weekly-rates.js';
 import { changeMeasurements, getChange, loadChanges } from '../../analysis/changes/change-store.js';
 import { StatsInputError } from '../../analysis/stats/proportion-interval.js';
 import { QueryParamError } from '../../query/query-filters.js';
@@ -70,8 +71,9 @@ export function registerAnalysisPages(app: FastifyInstance, store: Store): void 
       const c = ctx();
       const change = await getChange(c, req.params.id);
       const { snapshot } = await computeMeasurement(c, { id: change.id, stratify });
+      const weekly = await computeWeeklyRates(c, { id: change.id });
       const stored = await changeMeasurements(c, change.id);
-      return html(reply, renderChangePage({ change, measurement: snapshot, stored, stratify }));
+      return html(reply, renderChangePage({ change, measurement: snapshot, weekly, stored, stratify }));
     } catch (err) {
       return failed(reply, err);
     }

@@ -2,12 +2,15 @@
  * GET /changes (every change, linking to its page) and GET /changes/:id: the change, its measurement
  * computed now by the function `changes measure ID` runs (not stored: the page reads only), the
  * verdict, per-arm rates, the difference and relative change with their intervals, the MDE, the
- * sessions per arm still needed, the warnings, a before/after chart drawn on the server, the strata
- * with ?stratify=, and the stored snapshots. The measurement carries no per-week rates, so the chart
- * has the two arms.
+ * sessions per arm still needed, the warnings, a before/after chart drawn on the server (the two arms
+ * with their intervals), the rate per ISO week with its Wilson band, the change's date and the target
+ * level (`changes weekly ID`'s JSON, drawn by uPlot, with a table of the same numbers), the strata
+ * with ?stratify=, and the stored snapshots.
  */
 import type { Change } from '../../analysis/changes/change-store.js';
 import type { Measurement } from '../../analysis/changes/change-measure.js';
+import type { WeeklyRates } from '../../analysis/changes/weekly-rates.js';
+import { chartAssets, chartFigure } from './chart-html.js';
 import { esc, layout } from './page-html.js';
 import { interval, pct } from './patterns-html.js';
 
@@ -64,12 +67,50 @@ export function armsChart(m: Measurement): string {
 ${parts.join('\n')}${target}</svg>`;
 }
 
+/** The rate per week with its Wilson band, the change's date and the target level, over `changes weekly`'s JSON. */
+export function weeklyChart(w: WeeklyRates): string {
+  const day = (iso: string): string => iso.slice(0, 10);
+  const rows = w.weeks
+    .map(
+      (b) =>
+        `<tr data-week="${esc(b.week)}" data-arm="${b.arm}"><td>${esc(b.week)}</td><td>${b.arm}</td><td>${esc(day(b.from))} – ${esc(day(new Date(Date.parse(b.to) - 1).toISOString()))}</td><td class="n">${b.x}</td><td class="n">${b.n}</td><td>${b.p === null ? '—' : esc(interval(b.p, b.lo!, b.hi!))}</td></tr>`,
+    )
+    .join('\n');
+  const table = `<table id="weekly"><caption class="muted">Sessions flagged per ISO week (UTC), by start; the week of the change is split at it.</caption><thead><tr><th>week</th><th>arm</th><th>days</th><th>flagged</th><th>sessions</th><th>rate (95 % CI)</th></tr></thead><tbody>
+${rows}
+</tbody></table>`;
+  const levels = [{ at: 'before_rate', label: 'before', color: '#6b7280' }];
+  if (w.target !== null) levels.push({ at: 'target_rate', label: 'target', color: '#b00020' });
+  return chartFigure({
+    id: 'weekly-chart',
+    caption: `${w.metric} per week`,
+    spec: {
+      rows: 'weeks',
+      x: 'mid',
+      xLabel: 'week',
+      xTicks: 'week',
+      y: { label: 'share of sessions flagged', unit: 'share' },
+      series: [
+        { field: 'p', label: 'before', color: '#6b7280', when: ['arm', 'before'] },
+        { field: 'p', label: 'after', color: '#1a56db', when: ['arm', 'after'] },
+      ],
+      band: { lo: 'lo', hi: 'hi', label: '95 % CI', color: '#93a5cf', fill: 'rgba(26,86,219,0.12)' },
+      markers: [{ at: 'effective', label: `change ${day(w.effective)}`, split: true }],
+      levels,
+    },
+    data: w,
+    table,
+    note: `Points: share of the sessions started that week that ${w.detector} flags; band: Wilson 95 % interval; dashed: the change, the before rate and the target level. The numbers: unsilo changes weekly ${w.change_id}.`,
+  });
+}
+
 const row = (id: string, label: string, value: string, data = ''): string =>
   `<tr id="${id}"${data}><th>${esc(label)}</th><td>${esc(value)}</td></tr>`;
 
 export interface ChangePage {
   change: Change;
   measurement: Measurement;
+  weekly: WeeklyRates;
   stored: Record<string, unknown>[];
   stratify: string[];
 }
@@ -135,8 +176,10 @@ ${changeTable}
 <p class="muted">Computed now by the function <code>unsilo changes measure ${esc(c.id)}${d.stratify.length ? ` --stratify ${esc(d.stratify.join(','))}` : ''}</code> runs, with the current detector (${esc(m.detector)}); not stored — the command stores a snapshot and moves the patterns' status.</p>
 <p>Verdict: <strong id="verdict" class="verdict-${esc(m.verdict)}">${esc(m.verdict.replace('_', ' '))}</strong> · sessions before <b>${m.sessions.before}</b>, after <b>${m.sessions.after}</b>, excluded (spanning the change) ${m.sessions.excluded_spanning}</p>
 <div class="grid"><div>${arms}${stats}</div><div>${armsChart(m)}<p class="muted">Bars: share of sessions flagged per window; whiskers: Wilson 95 % interval.</p></div></div>
+<h2>Rate per week</h2>${weeklyChart(d.weekly)}
 <h2>Warnings</h2>${warnings}
 ${strata}
-<h2>Stored measurements</h2>${stored}`;
+<h2>Stored measurements</h2>${stored}
+${chartAssets()}`;
   return layout(`Change ${c.id}`, '/changes', body);
 }

@@ -1,9 +1,11 @@
 /**
- * The overview page: spend and tokens over a range, per day (as a bar chart drawn here as inline
- * SVG, and as a table) and by member, chapter and feature, plus tokens by type. Every figure is a
- * cell of a query template's result, printed as `unsilo query <template> --format json` prints it.
+ * The overview page: spend and tokens over a range, per day (cost as bars and tokens by type as
+ * lines, drawn by uPlot from the cost-by-day template's JSON embedded in the page, and as a table)
+ * and by member, chapter and feature, plus tokens by type. Every figure is a cell of a query
+ * template's result, printed as `unsilo query <template> --format json` prints it.
  */
 import type { QueryResult } from '../../store/store.js';
+import { chartAssets, chartFigure } from './chart-html.js';
 import { esc, layout, resultTable } from './page-html.js';
 
 /** The templates the page shows, in order, with their headings. */
@@ -24,32 +26,45 @@ export interface OverviewData {
   results: Record<OverviewTemplate, QueryResult>;
 }
 
-const W = 720;
-const H = 180;
-const PAD = 30;
-
-/** Cost per day as bars, the largest day's cost on the axis; days without spend are not drawn. */
-export function costChart(byDay: QueryResult): string {
-  const day = byDay.columns.indexOf('day');
-  const cost = byDay.columns.indexOf('cost_usd');
-  const points = byDay.rows.map((r) => ({ day: String(r[day]), cost: Number(r[cost] ?? 0) }));
-  if (points.length === 0) return '';
-  const max = Math.max(...points.map((p) => p.cost), 1e-9);
-  const step = (W - PAD) / points.length;
-  const bw = Math.max(1, step * 0.8);
-  const bars = points
-    .map((p, i) => {
-      const h = ((H - 2 * PAD) * p.cost) / max;
-      const x = PAD + i * step;
-      return `<rect x="${x.toFixed(1)}" y="${(H - PAD - h).toFixed(1)}" width="${bw.toFixed(1)}" height="${h.toFixed(1)}" fill="#1a56db"><title>${esc(p.day)}: $${p.cost.toFixed(2)}</title></rect>`;
+/** Cost per day as bars and tokens per day by type as lines, both over the cost-by-day template's JSON. */
+export function overviewCharts(byDay: QueryResult): string {
+  if (byDay.rows.length === 0) return '';
+  const note = 'Days without spend are not drawn. The numbers: the table below, or unsilo query cost-by-day.';
+  return (
+    chartFigure({
+      id: 'cost-chart',
+      caption: 'Cost per day (UTC)',
+      spec: {
+        rows: 'query',
+        x: 'day',
+        xLabel: 'day',
+        y: { label: 'cost (USD)', unit: 'usd' },
+        series: [{ field: 'cost_usd', label: 'cost', color: '#1a56db', bars: true }],
+      },
+      data: byDay,
+      table: '<p class="muted">The cost per day is in the table below.</p>',
+      note,
+    }) +
+    chartFigure({
+      id: 'tokens-chart',
+      caption: 'Tokens per day (UTC), by type',
+      spec: {
+        rows: 'query',
+        x: 'day',
+        xLabel: 'day',
+        y: { label: 'tokens (log scale)', unit: 'count', log: true },
+        series: [
+          { field: 'input_tokens', label: 'input', color: '#1a56db' },
+          { field: 'output_tokens', label: 'output', color: '#b45309' },
+          { field: 'cache_read_tokens', label: 'cache read', color: '#059669' },
+          { field: 'cache_creation_tokens', label: 'cache write', color: '#7c3aed' },
+        ],
+      },
+      data: byDay,
+      table: '<p class="muted">The tokens per day are in the table below.</p>',
+      note,
     })
-    .join('');
-  const first = points[0]!.day;
-  const last = points[points.length - 1]!.day;
-  return `<svg id="cost-chart" role="img" aria-label="cost per day" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">
-<line x1="${PAD}" y1="${H - PAD}" x2="${W}" y2="${H - PAD}" stroke="#999"/>
-<text x="${PAD}" y="${PAD - 8}">$${max.toFixed(2)} max per day</text>${bars}
-<text x="${PAD}" y="${H - PAD + 16}">${esc(first)}</text><text x="${W}" y="${H - PAD + 16}" text-anchor="end">${esc(last)}</text></svg>`;
+  );
 }
 
 export function renderOverviewPage(d: OverviewData): string {
@@ -62,6 +77,6 @@ export function renderOverviewPage(d: OverviewData): string {
   return layout(
     'Overview',
     '/overview',
-    `${form}${total}<h2>Cost per day</h2>${costChart(d.results['cost-by-day'])}${byDay}<div class="grid">${rest.join('')}</div>`,
+    `${form}${total}<h2>Over time</h2>${overviewCharts(d.results['cost-by-day'])}${byDay}<div class="grid">${rest.join('')}</div>${chartAssets()}`,
   );
 }
