@@ -9,7 +9,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import type { EventRow } from '../../src/model/records.js';
-import { REVIEW_SCRIPT } from '../../src/web/pages/review-script.js';
+import { SESSION_SCRIPT } from '../../src/web/pages/session-script.js';
+import { vendorAssets } from '../../src/web/pages/vendor-assets.js';
 import { eventRow } from '../fixtures/rows.js';
 import { signalDataset } from '../fixtures/signal-dataset.js';
 import { launchChromium } from '../support/browser.js';
@@ -90,8 +91,8 @@ describe('review page, keyboard only', () => {
     await page.goto(`${c.httpUrl}/review/w48/1`);
     await page.keyboard.press(']');
     const focused = await active();
-    expect(focused).toMatch(/^LI:/);
-    const key = focused.slice(3);
+    expect(focused).toMatch(/^DIV:/);
+    const key = focused.slice(4);
     expect(await page.getAttribute(`[data-key="${key}"]`, 'data-flagged')).toBe('1');
     await page.keyboard.press('f');
     expect(await page.textContent('#first-event')).toBe(key);
@@ -150,7 +151,21 @@ describe('review page, keyboard only', () => {
   it('lists every key on ?, and reached nothing beyond loopback, with no script error', async () => {
     await page.keyboard.press('?');
     const help = await page.textContent('dialog#help[open]');
-    for (const k of ['j / k', '] / [', 'f', '1 / 2 / 3', 'n', 'Ctrl+Enter', '?']) expect(help).toContain(k);
+    for (const k of [
+      'j / k',
+      '] / [',
+      'o',
+      'f',
+      '1 / 2 / 3',
+      'n',
+      't',
+      'Ctrl+Enter',
+      '→ / ←',
+      'Esc',
+      '?',
+      'g s',
+    ])
+      expect(help).toContain(k);
     expect(outside).toEqual([]);
     expect(errors).toEqual([]);
   });
@@ -161,21 +176,21 @@ describe('review page, keyboard only', () => {
       if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
     });
     await page.goto(`${c.httpUrl}/review/big/1`);
-    expect(await page.locator('#events > li').count()).toBeLessThanOrEqual(350);
+    expect(await page.locator('#events .ev').count()).toBeLessThanOrEqual(350);
     expect(await page.textContent('#pager')).toContain('events 1–350 of 1500');
     await page.keyboard.press('2');
     for (const key of BIG_FLAGGED.slice(0, 12)) {
       await page.keyboard.press(']');
       await page.waitForFunction(`document.activeElement?.dataset?.key === ${JSON.stringify(key)}`);
     }
-    expect(await active()).toBe(`LI:${BIG_FLAGGED[11]}`);
-    expect(await page.locator('#events > li').count()).toBeLessThanOrEqual(350);
+    expect(await active()).toBe(`DIV:${BIG_FLAGGED[11]}`);
+    expect(await page.locator('#events .ev').count()).toBeLessThanOrEqual(350);
     expect(await page.textContent('#verdict')).toBe('fail');
     for (const key of BIG_FLAGGED.slice(0, 11).reverse()) {
       await page.keyboard.press('[');
       await page.waitForFunction(`document.activeElement?.dataset?.key === ${JSON.stringify(key)}`);
     }
-    expect(new Set(scripts)).toEqual(new Set(['/assets/review.js']));
-    expect(gzipSync(REVIEW_SCRIPT).length).toBeLessThan(60 * 1024);
+    expect(new Set(scripts)).toEqual(new Set(['/assets/session.js', vendorAssets().htmx.url]));
+    expect(gzipSync(SESSION_SCRIPT).length + vendorAssets().htmx.gzipped.length).toBeLessThan(60 * 1024);
   });
 });
