@@ -82,7 +82,8 @@ export interface SessionPageData {
   archived: boolean;
 }
 
-const tsMs = (ts: string): number =>
+/** Milliseconds of a store timestamp: ISO with a zone, or `YYYY-MM-DD HH:MM:SS[.ffffff]` in UTC. */
+export const tsMs = (ts: string): number =>
   Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(ts) ? ts : `${ts.replace(' ', 'T')}Z`);
 
 export async function sessionPageData(

@@ -7,7 +7,7 @@
  * It reads fine without script; /assets/session.js adds the keys, htmx the lazy bodies.
  */
 import type { SessionNote, SessionPageData } from '../../analysis/session/session-page-data.js';
-import { MAX_ROWS } from '../../analysis/session/session-page-data.js';
+import { MAX_ROWS, tsMs } from '../../analysis/session/session-page-data.js';
 import { WATERFALL_ROWS } from '../../analysis/session/session-spans.js';
 import { esc } from './page-html.js';
 import { renderTurns } from './session-events-html.js';
@@ -36,10 +36,11 @@ export const pageHref = (base: string, q: Record<string, string | number | undef
 
 const pageStart = (index: number): number => Math.floor(index / MAX_ROWS) * MAX_ROWS;
 
+const spanMs = (ms: number): string =>
+  ms >= 1000 ? `${(ms / 1000).toFixed(ms >= 100_000 ? 0 : 1)} s` : `${Math.round(ms)} ms`;
+
 function duration(startTs: string, endTs: string): string {
-  const s = Math.round(
-    (Date.parse(`${endTs.replace(' ', 'T')}Z`) - Date.parse(`${startTs.replace(' ', 'T')}Z`)) / 1000,
-  );
+  const s = Math.round((tsMs(endTs) - tsMs(startTs)) / 1000);
   if (!Number.isFinite(s)) return '—';
   return s >= 3600
     ? `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`
@@ -82,7 +83,7 @@ function waterfall(d: SessionPageData, m: PageMode): string {
   const rows = w.rows
     .map(
       (r) =>
-        `<li class="wf-row${r.status_code === 2 ? ' fail' : ''}"><span class="wf-name" style="padding-left:${(r.depth * 0.9).toFixed(1)}rem">${esc(r.name)}${r.tool_name ? ` <b>${esc(r.tool_name)}</b>` : ''}</span><span class="wf-track"><span class="wf-bar" style="left:${r.left_pct}%;width:${r.width_pct}%"></span></span><span class="wf-ms">${Math.round(r.duration_ms).toLocaleString('en-US')} ms</span></li>`,
+        `<li class="wf-row${r.status_code === 2 ? ' fail' : ''}"><span class="wf-name" style="padding-left:${(r.depth * 0.9).toFixed(1)}rem">${esc(r.name)}${r.tool_name ? ` <b>${esc(r.tool_name)}</b>` : ''}</span><span class="wf-track"><span class="wf-bar" style="left:${r.left_pct}%;width:${r.width_pct}%"></span></span><span class="wf-ms">${spanMs(r.duration_ms)}</span></li>`,
     )
     .join('\n');
   const last = w.from + w.rows.length;

@@ -28,6 +28,7 @@ main{padding:0 1rem 3rem;min-width:0}
 .ev .t{color:#5a5f66;font-family:ui-monospace,monospace;font-size:12px}
 .ev code,.ev pre{font-family:ui-monospace,monospace;font-size:12px}
 .ev pre{white-space:pre-wrap;word-break:break-word;margin:.15rem 0;padding:.3rem .4rem;background:#f6f7f9;border-radius:4px;max-height:24rem;overflow:auto}
+.body-inline{display:flex;gap:.5rem;align-items:baseline}.body-inline>span{flex:none;font-size:12px}.body-inline pre{flex:1;min-width:0}
 .ev.fail{background:#fdecec}.ev.fail .err pre{background:#fbd9d9;color:#7a0016}
 .ev.flagged{border-left-color:#b00020}.ev.first{background:#fff3c4;box-shadow:inset 0 0 0 2px #e0a800}
 .bad{color:#b00020}.ok{color:#1b7a3a}
