@@ -66,6 +66,7 @@ describe('review page, keyboard only', () => {
       seed: 7,
     });
     await api('review.sample', { name: 'big', since: '2026-12-01', until: '2026-12-02', n: 1, seed: 1 });
+    await api('patterns.add', { slug: 'vague-spec', name: 'Vague spec' });
     browser = await launchChromium();
     page = await browser.newPage();
     await page.route('**/*', (route) => {
@@ -146,6 +147,41 @@ describe('review page, keyboard only', () => {
     expect(shown.notes[0]).toMatchObject({ verdict: 'pass', body: 'draft for two' });
     expect((await api('review.show', { queue: 'w48', item: '3' })).item.state).toBe('pending');
     expect((await api('review.status', { queue: 'w48' })).done).toBe(2);
+  });
+
+  it('picks an existing pattern and creates one with t, and links the saved note to both', async () => {
+    expect(page.url()).toMatch(/\/review\/w48\/3$/);
+    await page.keyboard.press('2');
+    await page.keyboard.press('t');
+    expect(await active()).toBe('INPUT:picker-input');
+    await page.keyboard.type('vag');
+    expect(await page.textContent('#picker-list li[aria-selected="true"]')).toContain('vague-spec');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('missing-csv');
+    expect(await page.textContent('#picker-list li[aria-selected="true"]')).toBe('create “missing-csv”');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
+    expect(await page.locator('dialog#picker[open]').count()).toBe(0);
+    expect(await page.textContent('#chips')).toBe('vague-specmissing-csv (new)');
+    const third = (await api('review.show', { queue: 'w48', item: '3' })).item.session_id;
+    await Promise.all([page.waitForURL(/\/review\/w48\/4$/), page.keyboard.press('Control+Enter')]);
+
+    const shown = await api('review.show', { queue: 'w48', item: third });
+    expect(shown.notes).toHaveLength(1);
+    const noteId = shown.notes[0]!.id;
+    for (const slug of ['vague-spec', 'missing-csv']) {
+      const p = (await api('patterns.show', { pattern: slug })) as unknown as { notes: string[] };
+      expect(p.notes).toEqual([noteId]);
+    }
+    const counts = (await api('patterns.count', { queue: 'w48' })) as unknown as {
+      pattern: string;
+      sessions: number;
+    }[];
+    const present = counts.filter((r) => r.sessions > 0).map((r) => [r.pattern, r.sessions]);
+    expect(present.sort()).toEqual([
+      ['missing-csv', 1],
+      ['vague-spec', 1],
+    ]);
   });
 
   it('lists every key on ?, and reached nothing beyond loopback, with no script error', async () => {

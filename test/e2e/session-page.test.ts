@@ -213,6 +213,9 @@ describe('the session page of a 1,500-event session with 300 spans', () => {
       await page.waitForFunction(`document.activeElement?.dataset?.key === ${JSON.stringify(key)}`);
     }
     expect(await active()).toBe(FLAGGED[11]);
+    await page.keyboard.press('f');
+    await page.keyboard.press('2');
+    await page.screenshot({ path: path.join(ROOT, '.bench-out', 'session-review.png') });
     expect(new URL(page.url()).searchParams.get('from')).not.toBeNull();
     expect(await page.locator('.ev').count()).toBeLessThanOrEqual(350);
     expect(watch.outside).toEqual([]);
