@@ -90,6 +90,8 @@ describe('review page, keyboard only', () => {
 
   it('marks the first failure, judges, notes, and advances to the next item once saved', async () => {
     await page.goto(`${c.httpUrl}/review/w48/1`);
+    expect(await page.locator('#waterfall').count()).toBe(0); // no spans: a strip of event times instead
+    expect(await page.locator('#strip .tick').count()).toBe(60);
     await page.keyboard.press(']');
     const focused = await active();
     expect(focused).toMatch(/^DIV:/);

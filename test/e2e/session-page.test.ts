@@ -222,6 +222,14 @@ describe('the session page of a 1,500-event session with 300 spans', () => {
     expect(watch.errors).toEqual([]);
   });
 
+  it('goes to the sessions list with g s', async () => {
+    await Promise.all([
+      page.waitForURL(/\/sessions$/),
+      page.keyboard.press('g').then(() => page.keyboard.press('s')),
+    ]);
+    expect(await page.locator('table#sessions').count()).toBe(1);
+  });
+
   it('works without script: /sessions links here, bodies by plain link, 404 for the unknown', async () => {
     const list = await (await fetch(`${c.httpUrl}/sessions?since=2026-11-30&until=2026-12-02`)).text();
     expect(list).toContain('href="/sessions/big"');
