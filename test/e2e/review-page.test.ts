@@ -3,7 +3,8 @@
  * playwright-core), driven from the keyboard only: jump to a flagged event, mark it the first failure,
  * give a verdict, write a note, complete and advance; the item on screen is the one saved, even when
  * the save is slow (the advance waits for the acknowledgement); typing in the note never triggers a
- * key; a reload keeps the position and the draft; `?` lists the keys. Only loopback is reached.
+ * key; a reload keeps the position and the draft; `t` picks an existing pattern and creates one, and
+ * the saved note is linked to both; `?` lists the keys. Only loopback is reached.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

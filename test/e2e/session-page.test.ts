@@ -6,12 +6,14 @@
  * when expanded, the JavaScript it loads (gzipped, as transferred), no console error, nothing beyond
  * loopback, and a screenshot in .bench-out/session-page.png. Then without a browser: the /sessions
  * link, the plain-link body, 404s; and a session whose raw events retention deleted still shows its
- * notes with their evidence and says where the events went.
+ * notes with their evidence and says where the events went; beyond loopback the page needs a reader
+ * token.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN_FILE } from '../../src/config/data-dir.js';
 import type { EventRow, SpanRow } from '../../src/model/records.js';
 import { vendorAssets } from '../../src/web/pages/vendor-assets.js';
 import { eventRow, spanRow } from '../fixtures/rows.js';
@@ -301,6 +303,27 @@ describe('a session whose raw events retention deleted', () => {
       expect(html).toContain('tables were never specified as CSV');
       expect(html).toContain('npm test -- tables'); // the evidence excerpt's first-failure event
       expect(html).not.toMatch(/class="ev[ "]/);
+    }
+  });
+});
+
+describe('the session page beyond loopback', () => {
+  it('needs a reader token: 401 without, the page with ?token= (moved into a cookie)', async () => {
+    const c = await startTestCollector({ auth: { requireToken: 'always' } });
+    try {
+      await c.store.write({ events: BIG.slice(0, 60), spans: [], metrics: [] });
+      for (const p of ['/sessions/big', '/sessions/big/events/big-0000/body?part=prompt'])
+        expect((await fetch(`${c.httpUrl}${p}`)).status, p).toBe(401);
+      const admin = readFileSync(path.join(c.dataDir, ADMIN_TOKEN_FILE), 'utf8').trim();
+      const moved = await fetch(`${c.httpUrl}/sessions/big?token=${admin}`, { redirect: 'manual' });
+      expect(moved.status).toBe(303);
+      expect(moved.headers.get('location')).toBe('/sessions/big');
+      const cookie = moved.headers.get('set-cookie')!.split(';')[0]!;
+      const res = await fetch(`${c.httpUrl}/sessions/big`, { headers: { cookie } });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('data-key="big-0059"');
+    } finally {
+      await c.dispose();
     }
   });
 });

@@ -65,7 +65,10 @@ export function registerSessionPages(app: FastifyInstance, store: Store): void {
           return reply
             .type('text/html; charset=utf-8')
             .send(`<pre class="body-text" data-length="${b.text.length}">${esc(b.text)}</pre>`);
-        return reply.type('text/plain; charset=utf-8').send(b.text);
+        return reply
+          .type('text/plain; charset=utf-8')
+          .header('x-content-type-options', 'nosniff')
+          .send(b.text);
       } catch (err) {
         return notFound(reply, err);
       }
