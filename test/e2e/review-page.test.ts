@@ -8,6 +8,8 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { EventRow } from '../../src/model/records.js';
 import { SESSION_SCRIPT } from '../../src/web/pages/session-script.js';
@@ -15,7 +17,7 @@ import { vendorAssets } from '../../src/web/pages/vendor-assets.js';
 import { eventRow } from '../fixtures/rows.js';
 import { signalDataset } from '../fixtures/signal-dataset.js';
 import { launchChromium } from '../support/browser.js';
-import { startTestCollector, type TestCollector } from '../support/collector-fixture.js';
+import { ROOT, startTestCollector, type TestCollector } from '../support/collector-fixture.js';
 
 /** One session of 1,500 events on 2026-12-01: a failing `npm test` every 100 events (15 flagged), else Reads. */
 const BIG: EventRow[] = Array.from({ length: 1500 }, (_, i) =>
@@ -93,6 +95,8 @@ describe('review page, keyboard only', () => {
     await page.goto(`${c.httpUrl}/review/w48/1`);
     expect(await page.locator('#waterfall').count()).toBe(0); // no spans: a strip of event times instead
     expect(await page.locator('#strip .tick').count()).toBe(60);
+    mkdirSync(path.join(ROOT, '.bench-out'), { recursive: true });
+    await page.screenshot({ path: path.join(ROOT, '.bench-out', 'review-page.png') });
     await page.keyboard.press(']');
     const focused = await active();
     expect(focused).toMatch(/^DIV:/);

@@ -112,7 +112,7 @@ function strip(d: SessionPageData, m: PageMode): string {
       return `<a class="tick${cls}" style="height:${h}%" href="${esc(pageHref(m.base, { from: pageStart(b.first) }))}#ev-${esc(b.key)}" title="${b.count} events, ${b.failures} failed"></a>`;
     })
     .join('');
-  return `<section id="strip" aria-label="event times"><h2>Event times <span class="muted">(no spans: traces were off) · red: a failure</span></h2><div class="ticks">${ticks}</div></section>`;
+  return `<section id="strip" aria-label="event times"><h2>Event times <span class="muted">(this session sent no spans) · bar height: events · <span class="bad">red</span>: a failure · orange: makes a signal</span></h2><div class="ticks">${ticks}</div></section>`;
 }
 
 function pager(d: SessionPageData, m: PageMode): string {
