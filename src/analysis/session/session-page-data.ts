@@ -92,9 +92,13 @@ export async function sessionPageData(
   from = 0,
   spansFrom = 0,
 ): Promise<SessionPageData> {
-  const [session] = await computeSessionSignals(ctx.store, { session: sessionId });
+  // Independent reads run together (the DuckDB store has several read connections).
   const q = sessionEventsSql(ctx.store.dialect, sessionId, MAX_EVENTS);
-  const r = await ctx.store.query(q.sql, q.params);
+  const [[session], r, notes] = await Promise.all([
+    computeSessionSignals(ctx.store, { session: sessionId }),
+    ctx.store.query(q.sql, q.params),
+    sessionNotes(ctx, sessionId),
+  ]);
   const all = r.rows.map((row) => {
     const e = Object.fromEntries(r.columns.map((c, i) => [c, row[i] ?? null]));
     return {
@@ -106,11 +110,16 @@ export async function sessionPageData(
   });
   const start = Math.max(0, Math.min(Math.floor(from), Math.max(0, all.length - 1)));
   const page = all.slice(start, start + MAX_ROWS);
-  const details = await eventDetails(
-    ctx,
-    sessionId,
-    page.map((x) => String(x.e.key)),
-  );
+  const times = all.map((x) => tsMs(String(x.e.ts)));
+  const range = all.length ? { start: new Date(times[0]!), end: new Date(times.at(-1)!) } : null;
+  const [details, waterfall] = await Promise.all([
+    eventDetails(
+      ctx,
+      sessionId,
+      page.map((x) => String(x.e.key)),
+    ),
+    sessionWaterfall(ctx, sessionId, range, spansFrom),
+  ]);
   const events = page.map(({ e, signals }, i): PageEvent => {
     const d = details.get(String(e.key));
     return {
@@ -145,10 +154,6 @@ export async function sessionPageData(
   all.forEach((x, i) => {
     for (const s of x.signals) firstBySignal[s] ??= { index: i, key: String(x.e.key) };
   });
-  const times = all.map((x) => tsMs(String(x.e.ts)));
-  const range = all.length ? { start: new Date(times[0]!), end: new Date(times.at(-1)!) } : null;
-  const waterfall = await sessionWaterfall(ctx, sessionId, range, spansFrom);
-  const notes = await sessionNotes(ctx, sessionId);
   if (!session && all.length === 0 && waterfall.total === 0 && notes.length === 0)
     throw new AnalysisNotFoundError(`no session "${sessionId}"`);
   return {
