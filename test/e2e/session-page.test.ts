@@ -302,6 +302,7 @@ describe('a session whose raw events retention deleted', () => {
       expect(html).toContain(`/events/${month}/*.parquet`);
       expect(html).toContain('tables were never specified as CSV');
       expect(html).toContain('npm test -- tables'); // the evidence excerpt's first-failure event
+      expect(html).toContain('<code>old-2</code> <span class="muted">(in the retention archive');
       expect(html).not.toMatch(/class="ev[ "]/);
     }
   });

@@ -136,6 +136,12 @@ function archiveMonth(notes: readonly SessionNote[]): string {
   return '<YYYY-MM>';
 }
 
+/** A note's first-failure event: a link to it, or where it went when retention deleted the events. */
+const firstLink = (d: SessionPageData, key: string): string =>
+  d.archived
+    ? `<code>${esc(key)}</code> <span class="muted">(in the retention archive, see above)</span>`
+    : `<a href="#ev-${esc(key)}"><code>${esc(key)}</code></a>`;
+
 function notes(d: SessionPageData): string {
   const archived = d.archived
     ? `<p id="archived" class="notice">The raw events of this session are no longer in the store: retention archived them
@@ -148,7 +154,7 @@ month. The notes below keep their evidence excerpts.</p>`
     .map((n) => {
       const chips = n.patterns.map((p) => `<span class="chip">${esc(p)}</span>`).join('');
       const ev = JSON.stringify(n.evidence, null, 1);
-      return `<li class="note" data-note="${esc(n.id)}"><b class="verdict-${esc(n.verdict ?? 'note')}">${esc(n.verdict ?? 'note')}</b> by ${esc(n.author)} · ${esc(n.created_at.slice(0, 16))}${n.first_event ? ` · first failure <code>${esc(n.first_event)}</code>` : ''} ${chips}
+      return `<li class="note" data-note="${esc(n.id)}"><b class="verdict-${esc(n.verdict ?? 'note')}">${esc(n.verdict ?? 'note')}</b> by ${esc(n.author)} · ${esc(n.created_at.slice(0, 16))}${n.first_event ? ` · first failure ${firstLink(d, n.first_event)}` : ''} ${chips}
 ${n.body ? `<p>${esc(n.body)}</p>` : ''}<details class="evidence"${d.archived ? ' open' : ''}><summary>evidence excerpt</summary><pre>${esc(ev)}</pre></details></li>`;
     })
     .join('\n');

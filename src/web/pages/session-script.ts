@@ -200,7 +200,7 @@ export const SESSION_SCRIPT = String.raw`(() => {
     const act = actions[e.key];
     if (act) { e.preventDefault(); act(); }
   });
-  if (picker) picker.addEventListener('close', () => document.activeElement?.blur?.());
+  if (picker) picker.addEventListener('close', () => rows[state.cursor]?.focus());
   show();
   const focus = new URLSearchParams(location.search).get('focus') || (location.hash.startsWith('#ev-') ? location.hash.slice(4) : '');
   if (focus) move(rows.findIndex((r) => r.dataset.key === decodeURIComponent(focus)));
