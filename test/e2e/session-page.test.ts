@@ -237,6 +237,9 @@ describe('the session page of a 1,500-event session with 300 spans', () => {
     expect(list).toContain('href="/sessions/big"');
     const html = await (await fetch(`${c.httpUrl}/sessions/big`)).text();
     expect(html).toContain('href="/sessions/big/events/big-0000/body?part=prompt"');
+    const second = await (await fetch(`${c.httpUrl}/sessions/big?from=350`)).text();
+    expect(second).toContain('Prompt 8: “prompt number 7”'); // numbered in the session, not the page
+    expect(second).toContain('events 351–700 of 1500');
     const body = await fetch(`${c.httpUrl}/sessions/big/events/${FLAGGED[0]}/body?part=error`);
     expect(body.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(await body.text()).toBe(LONG_ERROR);

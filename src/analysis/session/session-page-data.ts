@@ -26,6 +26,8 @@ export interface PageEvent {
   ts: string;
   event_name: string;
   prompt_id: string | null;
+  /** The prompt's number in the session (1-based, in the order prompts first appear). */
+  prompt_no: number | null;
   tool_name: string | null;
   tool_use_id: string | null;
   command: string | null;
@@ -108,6 +110,10 @@ export async function sessionPageData(
         .map((k) => k.slice(4)),
     };
   });
+  const promptNo = new Map<string, number>();
+  for (const { e } of all)
+    if (typeof e.prompt_id === 'string' && !promptNo.has(e.prompt_id))
+      promptNo.set(e.prompt_id, promptNo.size + 1);
   const start = Math.max(0, Math.min(Math.floor(from), Math.max(0, all.length - 1)));
   const page = all.slice(start, start + MAX_ROWS);
   const times = all.map((x) => tsMs(String(x.e.ts)));
@@ -128,6 +134,7 @@ export async function sessionPageData(
       ts: String(e.ts),
       event_name: String(e.event_name),
       prompt_id: e.prompt_id as string | null,
+      prompt_no: promptNo.get(e.prompt_id as string) ?? null,
       tool_name: e.tool_name as string | null,
       tool_use_id: (d?.tool_use_id as string | null) ?? null,
       command: e.command as string | null,

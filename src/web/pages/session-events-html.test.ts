@@ -9,6 +9,7 @@ const ev = (event_name: string, o: Partial<PageEvent> = {}): PageEvent => ({
   ts: '2026-11-20 10:00:00',
   event_name,
   prompt_id: 'p1',
+  prompt_no: 1,
   tool_name: null,
   tool_use_id: null,
   command: null,

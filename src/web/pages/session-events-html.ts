@@ -83,14 +83,14 @@ export function turnsOf(events: readonly PageEvent[]): Turn[] {
   return [...turns.values()];
 }
 
-function summary(t: Turn, n: number): string {
+function summary(t: Turn): string {
   const calls = t.events.filter((e) => e.event_name === 'tool_result').length;
   const failed = t.events.filter(isFailure).length;
   const cost = t.events.reduce((s, e) => s + (e.cost_usd ?? 0), 0);
   const prompt = t.events.find((e) => e.event_name === 'user_prompt');
   const text = prompt?.bodies.find((b) => b.part === 'prompt')?.text;
   const title = t.prompt
-    ? `Prompt ${n}${text ? `: “${esc(text.length > 90 ? `${text.slice(0, 90)}…` : text)}”` : ` <code>${esc(t.prompt.slice(0, 8))}</code>`}`
+    ? `Prompt ${t.events[0]!.prompt_no ?? '?'}${text ? `: “${esc(text.length > 90 ? `${text.slice(0, 90)}…` : text)}”` : ` <code>${esc(t.prompt.slice(0, 8))}</code>`}`
     : 'Outside any prompt';
   const facts = [
     time(t.events[0]!.ts),
@@ -103,7 +103,6 @@ function summary(t: Turn, n: number): string {
 }
 
 export function renderTurns(session: string, events: readonly PageEvent[]): string {
-  let n = 0;
   return turnsOf(events)
     .map((t) => {
       const items = t.items
@@ -113,7 +112,7 @@ export function renderTurns(session: string, events: readonly PageEvent[]): stri
             : `<li>${eventHtml(session, it)}</li>`,
         )
         .join('\n');
-      return `<details class="turn" open>${summary(t, t.prompt ? ++n : 0)}<ol class="steps">
+      return `<details class="turn" open>${summary(t)}<ol class="steps">
 ${items}
 </ol></details>`;
     })
