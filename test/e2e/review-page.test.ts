@@ -3,17 +3,21 @@
  * playwright-core), driven from the keyboard only: jump to a flagged event, mark it the first failure,
  * give a verdict, write a note, complete and advance; the item on screen is the one saved, even when
  * the save is slow (the advance waits for the acknowledgement); typing in the note never triggers a
- * key; a reload keeps the position and the draft; `?` lists the keys. Only loopback is reached.
+ * key; a reload keeps the position and the draft; `t` picks an existing pattern and creates one, and
+ * the saved note is linked to both; `?` lists the keys. Only loopback is reached.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { EventRow } from '../../src/model/records.js';
-import { REVIEW_SCRIPT } from '../../src/web/pages/review-script.js';
+import { SESSION_SCRIPT } from '../../src/web/pages/session-script.js';
+import { vendorAssets } from '../../src/web/pages/vendor-assets.js';
 import { eventRow } from '../fixtures/rows.js';
 import { signalDataset } from '../fixtures/signal-dataset.js';
 import { launchChromium } from '../support/browser.js';
-import { startTestCollector, type TestCollector } from '../support/collector-fixture.js';
+import { ROOT, startTestCollector, type TestCollector } from '../support/collector-fixture.js';
 
 /** One session of 1,500 events on 2026-12-01: a failing `npm test` every 100 events (15 flagged), else Reads. */
 const BIG: EventRow[] = Array.from({ length: 1500 }, (_, i) =>
@@ -65,6 +69,7 @@ describe('review page, keyboard only', () => {
       seed: 7,
     });
     await api('review.sample', { name: 'big', since: '2026-12-01', until: '2026-12-02', n: 1, seed: 1 });
+    await api('patterns.add', { slug: 'vague-spec', name: 'Vague spec' });
     browser = await launchChromium();
     page = await browser.newPage();
     await page.route('**/*', (route) => {
@@ -88,10 +93,14 @@ describe('review page, keyboard only', () => {
 
   it('marks the first failure, judges, notes, and advances to the next item once saved', async () => {
     await page.goto(`${c.httpUrl}/review/w48/1`);
+    expect(await page.locator('#waterfall').count()).toBe(0); // no spans: a strip of event times instead
+    expect(await page.locator('#strip .tick').count()).toBe(60);
+    mkdirSync(path.join(ROOT, '.bench-out'), { recursive: true });
+    await page.screenshot({ path: path.join(ROOT, '.bench-out', 'review-page.png') });
     await page.keyboard.press(']');
     const focused = await active();
-    expect(focused).toMatch(/^LI:/);
-    const key = focused.slice(3);
+    expect(focused).toMatch(/^DIV:/);
+    const key = focused.slice(4);
     expect(await page.getAttribute(`[data-key="${key}"]`, 'data-flagged')).toBe('1');
     await page.keyboard.press('f');
     expect(await page.textContent('#first-event')).toBe(key);
@@ -147,10 +156,59 @@ describe('review page, keyboard only', () => {
     expect((await api('review.status', { queue: 'w48' })).done).toBe(2);
   });
 
+  it('picks an existing pattern and creates one with t, and links the saved note to both', async () => {
+    expect(page.url()).toMatch(/\/review\/w48\/3$/);
+    await page.keyboard.press('2');
+    await page.keyboard.press('t');
+    expect(await active()).toBe('INPUT:picker-input');
+    await page.keyboard.type('vag');
+    expect(await page.textContent('#picker-list li[aria-selected="true"]')).toContain('vague-spec');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('missing-csv');
+    expect(await page.textContent('#picker-list li[aria-selected="true"]')).toBe('create “missing-csv”');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
+    expect(await page.locator('dialog#picker[open]').count()).toBe(0);
+    expect(await page.textContent('#chips')).toBe('vague-specmissing-csv (new)');
+    const third = (await api('review.show', { queue: 'w48', item: '3' })).item.session_id;
+    await Promise.all([page.waitForURL(/\/review\/w48\/4$/), page.keyboard.press('Control+Enter')]);
+
+    const shown = await api('review.show', { queue: 'w48', item: third });
+    expect(shown.notes).toHaveLength(1);
+    const noteId = shown.notes[0]!.id;
+    for (const slug of ['vague-spec', 'missing-csv']) {
+      const p = (await api('patterns.show', { pattern: slug })) as unknown as { notes: string[] };
+      expect(p.notes).toEqual([noteId]);
+    }
+    const counts = (await api('patterns.count', { queue: 'w48' })) as unknown as {
+      pattern: string;
+      sessions: number;
+    }[];
+    const present = counts.filter((r) => r.sessions > 0).map((r) => [r.pattern, r.sessions]);
+    expect(present.sort()).toEqual([
+      ['missing-csv', 1],
+      ['vague-spec', 1],
+    ]);
+  });
+
   it('lists every key on ?, and reached nothing beyond loopback, with no script error', async () => {
     await page.keyboard.press('?');
     const help = await page.textContent('dialog#help[open]');
-    for (const k of ['j / k', '] / [', 'f', '1 / 2 / 3', 'n', 'Ctrl+Enter', '?']) expect(help).toContain(k);
+    for (const k of [
+      'j / k',
+      '] / [',
+      'o',
+      'f',
+      '1 / 2 / 3',
+      'n',
+      't',
+      'Ctrl+Enter',
+      '→ / ←',
+      'Esc',
+      '?',
+      'g s',
+    ])
+      expect(help).toContain(k);
     expect(outside).toEqual([]);
     expect(errors).toEqual([]);
   });
@@ -161,21 +219,21 @@ describe('review page, keyboard only', () => {
       if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
     });
     await page.goto(`${c.httpUrl}/review/big/1`);
-    expect(await page.locator('#events > li').count()).toBeLessThanOrEqual(350);
+    expect(await page.locator('#events .ev').count()).toBeLessThanOrEqual(350);
     expect(await page.textContent('#pager')).toContain('events 1–350 of 1500');
     await page.keyboard.press('2');
     for (const key of BIG_FLAGGED.slice(0, 12)) {
       await page.keyboard.press(']');
       await page.waitForFunction(`document.activeElement?.dataset?.key === ${JSON.stringify(key)}`);
     }
-    expect(await active()).toBe(`LI:${BIG_FLAGGED[11]}`);
-    expect(await page.locator('#events > li').count()).toBeLessThanOrEqual(350);
+    expect(await active()).toBe(`DIV:${BIG_FLAGGED[11]}`);
+    expect(await page.locator('#events .ev').count()).toBeLessThanOrEqual(350);
     expect(await page.textContent('#verdict')).toBe('fail');
     for (const key of BIG_FLAGGED.slice(0, 11).reverse()) {
       await page.keyboard.press('[');
       await page.waitForFunction(`document.activeElement?.dataset?.key === ${JSON.stringify(key)}`);
     }
-    expect(new Set(scripts)).toEqual(new Set(['/assets/review.js']));
-    expect(gzipSync(REVIEW_SCRIPT).length).toBeLessThan(60 * 1024);
+    expect(new Set(scripts)).toEqual(new Set(['/assets/session.js', vendorAssets().htmx.url]));
+    expect(gzipSync(SESSION_SCRIPT).length + vendorAssets().htmx.gzipped.length).toBeLessThan(60 * 1024);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The sessions list: the `sessions` template's rows, newest first, each with the signals that flag
- * it (as `unsilo signals list` counts them over the same range) and a link to its trace; a plain GET
+ * it (as `unsilo signals list` counts them over the same range) and a link to its session page; a plain GET
  * form filters by signal, member, chapter and range; the list is paged (PAGE_SIZE rows a page).
  */
 import type { CellValue, QueryResult } from '../../store/store.js';
@@ -61,7 +61,7 @@ export function renderSessionsPage(d: SessionsData): string {
         const v = get(row, c);
         return `<td${typeof v === 'number' ? ' class="n"' : ''}>${esc(v)}</td>`;
       }).join('');
-      return `<tr data-session="${esc(id)}"><td><a href="/api/sessions/${encodeURIComponent(id)}/trace"><code>${esc(id)}</code></a></td>${cells}<td class="sig">${badges}</td></tr>`;
+      return `<tr data-session="${esc(id)}"><td><a href="/sessions/${encodeURIComponent(id)}"><code>${esc(id)}</code></a></td>${cells}<td class="sig">${badges}</td></tr>`;
     })
     .join('\n');
   const options = ['', ...d.signals]
