@@ -26,7 +26,9 @@ import {
   queueAnnotations,
   queueItems,
   type Annotation,
+  type QueueItem,
 } from './review-store.js';
+import { activeReservations, release } from './review-reservations.js';
 
 export interface SampleRequest {
   name: string;
@@ -93,7 +95,11 @@ export interface ShowRequest {
   item?: string;
 }
 
-export async function showItem(ctx: AnalysisContext, req: ShowRequest) {
+export type ItemView = Awaited<ReturnType<typeof itemView>>;
+/** An item, or none with a message (every item has a verdict, or every pending one is held). */
+export type Shown = ItemView | { queue: string; item: null; message: string; total?: never; notes?: never };
+
+export async function showItem(ctx: AnalysisContext, req: ShowRequest): Promise<Shown> {
   const queue = await getQueue(ctx, req.queue);
   const items = await queueItems(ctx, queue.id);
   const annotations = await queueAnnotations(ctx, queue.id);
@@ -109,10 +115,22 @@ export async function showItem(ctx: AnalysisContext, req: ShowRequest) {
     if (want === 'next') return { queue: queue.name, item: null, message: 'every item has a verdict' };
     throw new AnalysisNotFoundError(`queue "${queue.name}" has no item "${want}"`);
   }
+  return itemView(ctx, queue.name, items.length, item, annotations);
+}
+
+/** What `review show` prints for one item: its state, its session's signals, its notes. */
+export async function itemView(
+  ctx: AnalysisContext,
+  queueName: string,
+  total: number,
+  item: QueueItem,
+  annotations: readonly Annotation[],
+) {
+  const latest = latestVerdicts(annotations);
   const [signals] = await computeSessionSignals(ctx.store, { session: item.session_id });
   return {
-    queue: queue.name,
-    total: items.length,
+    queue: queueName,
+    total,
     item: { ...item, state: itemState(latest.get(item.session_id)) },
     session: signals ? sessionSummary(signals) : null,
     notes: annotations.filter((a) => a.session_id === item.session_id),
@@ -170,6 +188,8 @@ FROM events WHERE key = ${p(req.firstEvent!)} AND session_id = ${p(req.session)}
     seq: nextSeq(now),
   };
   await insertRow(ctx, 'annotations', row);
+  const held = (await activeReservations(ctx, queue.id, req.session)).get(req.session);
+  if (held?.reviewer === ctx.author) await release(ctx, queue.id, req.session, ctx.author);
   return { ...row, evidence: JSON.parse(text) as unknown, created_at: now.toISOString() };
 }
 
@@ -202,6 +222,11 @@ export async function queueStatus(ctx: AnalysisContext, name: string) {
   });
   const last = newPerItem.slice(-SATURATION_WINDOW);
   const newInLast = last.reduce((s, n) => s + n, 0);
+  const held = await activeReservations(ctx, queue.id);
+  const position = new Map(items.map((i) => [i.session_id, i.position]));
+  const reservations = [...held.values()]
+    .map((r) => ({ position: position.get(r.session_id) ?? null, ...r }))
+    .sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
   return {
     queue: queue.name,
     total: items.length,
@@ -210,8 +235,30 @@ export async function queueStatus(ctx: AnalysisContext, name: string) {
     pending: count('pending'),
     failed: [...latest.values()].filter((a) => a.verdict === 'fail').length,
     by_reviewer: byReviewer,
+    reviewers: reviewerProgress(annotations, reservations),
+    reservations,
     codes: seen.size,
     new_codes_last_20: newInLast,
     saturated: newPerItem.length >= SATURATION_WINDOW && newInLast === 0,
   };
+}
+
+/**
+ * Each reviewer's progress: the items they gave a pass or fail (an item two reviewers judged counts
+ * for both here, once in the queue's `done`), the items whose latest verdict of theirs is defer, their
+ * notes with text, and the items they hold now.
+ */
+function reviewerProgress(annotations: readonly Annotation[], reservations: readonly { reviewer: string }[]) {
+  const names = [...new Set([...annotations.map((a) => a.author), ...reservations.map((r) => r.reviewer)])];
+  return names.sort().map((reviewer) => {
+    const mine = annotations.filter((a) => a.author === reviewer);
+    const last = latestVerdicts(mine);
+    return {
+      reviewer,
+      reviewed: [...last.values()].filter((a) => a.verdict === 'pass' || a.verdict === 'fail').length,
+      deferred: [...last.values()].filter((a) => a.verdict === 'defer').length,
+      notes: mine.filter((a) => a.body).length,
+      holding: reservations.filter((r) => r.reviewer === reviewer).length,
+    };
+  });
 }
