@@ -3,7 +3,7 @@
  * reviewer's progress, who holds which item until when, and saturation (new codes in the last 20
  * reviewed sessions) — `unsilo review queues --json`'s figures, also in data-* attributes.
  */
-import type { queueStatus } from '../../analysis/review/review-actions.js';
+import type { queueStatus } from '../../analysis/review/review-status.js';
 import { esc, layout } from './page-html.js';
 
 export type QueueStatus = Awaited<ReturnType<typeof queueStatus>>;
