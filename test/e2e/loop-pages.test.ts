@@ -211,6 +211,8 @@ describe('review queues, pattern and signals pages', () => {
       await page.click('nav a[href="/patterns"]');
       await page.click('a[href="/patterns/vague-spec"]');
       await page.waitForSelector('#weeks');
+      // The chart draws every week of the table, the interval as a band.
+      await page.waitForSelector('#rate-chart[data-drawn="13"] canvas');
       await page.screenshot({ path: path.join(OUT, 'pattern-page.png'), fullPage: true });
       await page.click('nav a[href="/signals"]');
       await page.waitForSelector('#weeks-validation_failures');

@@ -6,7 +6,7 @@
  */
 import type { patternDetail } from '../../analysis/patterns/pattern-detail.js';
 import { esc, layout } from './page-html.js';
-import { weekTable } from './signals-html.js';
+import { chartAssets, weekChart, weekTable } from './signals-html.js';
 
 export type PatternDetail = Awaited<ReturnType<typeof patternDetail>>;
 
@@ -34,6 +34,7 @@ export function renderPatternPage(p: PatternDetail): string {
   const w = p.watch;
   const watch = w
     ? `<h2>Detector rate per week <span class="muted">${esc(w.detector)}</span></h2>
+${weekChart('rate-chart', w.weeks)}
 ${weekTable('weeks', w.weeks)}
 ${
   w.rule
@@ -55,6 +56,6 @@ ${notes || '<tr class="empty"><td colspan="7" class="muted">no notes linked</td>
 <table id="history"><thead><tr><th>status</th><th>at</th><th>by</th><th>reason</th></tr></thead><tbody>
 ${history}
 </tbody></table>
-${watch}`;
+${watch}${w ? chartAssets() : ''}`;
   return layout(p.slug, '/patterns', body);
 }

@@ -6,8 +6,24 @@
 import type { signalsWeekly, WeekRate } from '../../analysis/signals/signal-weeks.js';
 import { esc, layout } from './page-html.js';
 import { pct } from './patterns-html.js';
+import { vendorAssets } from './vendor-assets.js';
+import { WEEKLY_CHART_URL } from './weekly-chart-script.js';
 
 export type SignalWeekly = Awaited<ReturnType<typeof signalsWeekly>>[number];
+
+/**
+ * A uPlot chart of `weeks` (rate line, interval band), drawn by /assets/weekly-chart.js from the JSON
+ * island; `chartAssets` are the tags a page using it puts after its body.
+ */
+export function weekChart(id: string, weeks: readonly WeekRate[]): string {
+  const json = JSON.stringify(weeks.map((w) => ({ from: w.from, n: w.n, rate: w.rate, lo: w.lo, hi: w.hi })));
+  return `<figure class="weekly-chart" id="${esc(id)}"><div class="chart"></div><script type="application/json">${json.replaceAll('<', '\\u003c')}</script></figure>`;
+}
+
+export const chartAssets = (): string => {
+  const v = vendorAssets();
+  return `<link rel="stylesheet" href="${esc(v.uplotCss.url)}"><script src="${esc(v.uplot.url)}"></script><script src="${WEEKLY_CHART_URL}"></script>`;
+};
 
 export function weekTable(id: string, weeks: readonly WeekRate[]): string {
   const rows = weeks
