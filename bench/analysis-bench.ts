@@ -1,8 +1,9 @@
 /**
  * Error-analysis benchmark on the query benchmark's generated store (Claude Code's event mix, 200
  * events a session, validation commands): `changes measure` with three strata (chapter, member,
- * cc_version) over a 28 + 28-day change, `review sample` of 100 sessions over 14 days, and the review
- * page's data for one 1,500-event session. Targets (issue 8): measure < 1 s and the session page
+ * cc_version) over a 28 + 28-day change, `review sample` of 100 sessions over 14 days, the review
+ * page's data for one 1,500-event session, `review show --next` (a reservation), `review queues` (the
+ * /review page), `signals weekly` over 12 weeks (/signals) and `patterns watch` over 12 weeks. Targets (issue 8): measure < 1 s and the session page
  * < 200 ms at 10 M events.
  *
  * `node --import tsx bench/analysis-bench.ts [--events N] [--runs N]`; prints one JSON line, writes
@@ -109,6 +110,14 @@ async function main(): Promise<void> {
       seed: 1,
     });
     const page = summarize(await time(() => reviewPageData(ctx, 'big', 1)));
+    const next = summarize(await time(() => runAction(ctx, 'review.next', { queue: 'b0' })));
+    const queues = summarize(await time(() => runAction(ctx, 'review.queues', {})));
+    const weekly = summarize(await time(() => runAction(ctx, 'signals.weekly', { since: '12w' })));
+    await runAction(ctx, 'patterns.add', { slug: 'bench' });
+    await runAction(ctx, 'patterns.detector', { pattern: 'bench', signal: 'validation_failures' });
+    const watch = summarize(
+      await time(() => runAction(ctx, 'patterns.watch', { pattern: 'bench', since: '12w', dryRun: true })),
+    );
     await store.close();
     const result = {
       events: EVENTS,
@@ -116,6 +125,10 @@ async function main(): Promise<void> {
       measure_3_strata_p50_ms: measure.p50,
       review_sample_100_p50_ms: sample.p50,
       review_page_1500_events_p50_ms: page.p50,
+      review_next_p50_ms: next.p50,
+      review_queues_p50_ms: queues.p50,
+      signals_weekly_12w_p50_ms: weekly.p50,
+      patterns_watch_12w_p50_ms: watch.p50,
       targets: { measureMs: 1000, pageMs: 200 },
     };
     mkdirSync(path.join(ROOT, '.bench-out'), { recursive: true });

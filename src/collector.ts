@@ -162,6 +162,7 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
     '/sessions',
     '/patterns',
     '/changes',
+    '/signals',
   ];
   app.addHook('onRequest', async (req, reply) => {
     if (!READ_PATHS.some((p) => req.url === p || req.url.startsWith(`${p}/`) || req.url.startsWith(`${p}?`)))

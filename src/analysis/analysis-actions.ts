@@ -13,7 +13,15 @@ import { computeWeeklyRates } from './changes/weekly-rates.js';
 import { countPatterns } from './patterns/pattern-counts.js';
 import { errorAnalysisReport } from './report/error-analysis-report.js';
 import * as patterns from './patterns/pattern-actions.js';
-import { queueStatus, recordVerdict, sampleQueue, showItem } from './review/review-actions.js';
+import { confirmProposals, DRAFT_SCHEMA, importDraft, rejectProposals } from './patterns/pattern-import.js';
+import { patternDetail } from './patterns/pattern-detail.js';
+import { setDetector, watchPattern } from './patterns/pattern-watch.js';
+import { recordVerdict, sampleQueue, showItem } from './review/review-actions.js';
+import { queueStatus } from './review/review-status.js';
+import { exportNotes } from './review/review-export.js';
+import { nextItem, releaseItem } from './review/review-next.js';
+import { queueNames } from './review/review-store.js';
+import { signalsWeekly } from './signals/signal-weeks.js';
 import { UnknownSignalError } from './signals/signal-catalog.js';
 import { listSignals, testSignal, UnknownSessionSignalError } from './signals/signal-service.js';
 import { StatsInputError } from './stats/proportion-interval.js';
@@ -43,6 +51,11 @@ export const ACTIONS = {
     args: z.object({ signal: text, session: text, ...window }),
     run: (ctx, a) => testSignal(ctx.store, a.signal, a.session, scopeOf(ctx, a)),
   }),
+  'signals.weekly': action({
+    write: false,
+    args: z.object({ since: text.optional() }),
+    run: (ctx, a) => signalsWeekly(ctx.store, parseTime('since', a.since ?? '12w', ctx.now()), ctx.now()),
+  }),
   'review.sample': action({
     write: true,
     args: z.object({
@@ -60,6 +73,26 @@ export const ACTIONS = {
     write: false,
     args: z.object({ queue: text, item: text.optional() }),
     run: showItem,
+  }),
+  'review.next': action({
+    write: true,
+    args: z.object({ queue: text, hold: text.optional() }),
+    run: nextItem,
+  }),
+  'review.release': action({
+    write: true,
+    args: z.object({ queue: text, session: text, force: z.boolean().optional() }),
+    run: releaseItem,
+  }),
+  'review.export': action({
+    write: false,
+    args: z.object({ queue: text, notes: z.boolean().optional() }),
+    run: exportNotes,
+  }),
+  'review.queues': action({
+    write: false,
+    args: z.object({}),
+    run: async (ctx) => Promise.all((await queueNames(ctx)).map((q) => queueStatus(ctx, q))),
   }),
   'review.verdict': action({
     write: true,
@@ -118,6 +151,36 @@ export const ACTIONS = {
     write: true,
     args: z.object({ pattern: text, status: text, reason: text.optional() }),
     run: patterns.setPatternStatus,
+  }),
+  'patterns.import': action({
+    write: true,
+    args: z.object({ draft: DRAFT_SCHEMA }),
+    run: importDraft,
+  }),
+  'patterns.confirm': action({
+    write: true,
+    args: z.object({ pattern: text, note: text.optional(), all: z.boolean().optional() }),
+    run: confirmProposals,
+  }),
+  'patterns.reject': action({
+    write: true,
+    args: z.object({ pattern: text, note: text.optional(), all: z.boolean().optional() }),
+    run: rejectProposals,
+  }),
+  'patterns.detector': action({
+    write: true,
+    args: z.object({ pattern: text, signal: text }),
+    run: setDetector,
+  }),
+  'patterns.watch': action({
+    write: true,
+    args: z.object({ pattern: text, since: text.optional(), dryRun: z.boolean().optional() }),
+    run: (ctx, a) => watchPattern(ctx, { pattern: a.pattern, since: a.since, flip: a.dryRun !== true }),
+  }),
+  'patterns.detail': action({
+    write: false,
+    args: z.object({ pattern: text, since: text.optional() }),
+    run: patternDetail,
   }),
   'patterns.count': action({ write: false, args: z.object({ queue: text }), run: countPatterns }),
   'changes.add': action({

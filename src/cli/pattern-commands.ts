@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { analysisCommand, list, renderTable, runAndPrint, type AnalysisOpts } from './analysis-cli.js';
 import { writeFileSync } from 'node:fs';
+import { registerDraftAndWatchCommands } from './pattern-watch-commands.js';
 import {
   renderErrorAnalysisHtml,
   renderErrorAnalysisMarkdown,
@@ -87,6 +88,7 @@ export function registerPatternCommands(program: Command): void {
     .action((pattern: string, status: string, o: AnalysisOpts & { reason?: string }) =>
       runAndPrint(o, 'patterns.status', { pattern, status, reason: o.reason }),
     );
+  registerDraftAndWatchCommands(patterns);
   analysisCommand(
     patterns,
     'count',

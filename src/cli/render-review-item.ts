@@ -29,6 +29,7 @@ interface Shown {
     body: string | null;
     created_at: string;
   }[];
+  reservation?: { reviewer: string; reserved_until: string };
 }
 
 export function renderReviewItem(raw: unknown): string {
@@ -43,6 +44,10 @@ export function renderReviewItem(raw: unknown): string {
       : `session ${it.session_id} (no events stored any more)`,
     `flagged: ${s?.flagged.length ? s.flagged.join(', ') : 'none'}`,
   ];
+  if (r.reservation)
+    lines.push(
+      `reserved for ${r.reservation.reviewer} until ${r.reservation.reserved_until} (a verdict or \`unsilo review release ${r.queue} ${it.session_id}\` ends it)`,
+    );
   for (const n of r.notes ?? [])
     lines.push(
       `note ${n.id} · ${n.author} · ${n.verdict ?? 'note'} · ${n.created_at}${n.first_event ? ` · first failure ${n.first_event}` : ''}${n.body ? `\n  ${n.body}` : ''}`,

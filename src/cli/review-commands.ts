@@ -1,11 +1,14 @@
 /**
- * `unsilo signals list|test` and `unsilo review sample|show|verdict|status`: thin: flags → one
- * analysis action → JSON or a table.
+ * `unsilo signals list|test|weekly` and `unsilo review sample|show|release|verdict|status|queues|export`:
+ * thin: flags → one analysis action → JSON or a table.
  */
 import type { Command } from 'commander';
 import { analysisCommand, renderAny, renderTable, runAndPrint, type AnalysisOpts } from './analysis-cli.js';
 import { wholeNumber } from './query-commands.js';
 import { renderReviewItem } from './render-review-item.js';
+import { renderQueues, renderReviewStatus } from './render-review-status.js';
+import { renderWeeks } from './render-weeks.js';
+import type { WeekRate } from '../analysis/signals/signal-weeks.js';
 
 export function registerReviewCommands(program: Command): void {
   const signals = program.command('signals').description('per-session failure signals (detectors)');
@@ -35,6 +38,16 @@ export function registerReviewCommands(program: Command): void {
         const used = [...new Set(events.flatMap((e) => Object.keys(e).filter((k) => e[k] !== null)))];
         return `${renderAny(head)}\n${renderTable(events, used)}`;
       }),
+    );
+
+  analysisCommand(signals, 'weekly', "each signal's flagged-session rate per ISO week, with Wilson intervals")
+    .option('--since <time>', 'from the ISO week of (ISO or 12w, …)', '12w')
+    .action((o: AnalysisOpts & { since: string }) =>
+      runAndPrint(o, 'signals.weekly', { since: o.since }, (r) =>
+        (r as { id: string; flag: string; weeks: WeekRate[] }[])
+          .map((s) => `${s.id} (flagged: ${s.flag})\n${renderWeeks(s.weeks)}`)
+          .join('\n\n'),
+      ),
     );
 
   const review = program
@@ -97,8 +110,19 @@ export function registerReviewCommands(program: Command): void {
   )
     .argument('<queue>', 'queue name')
     .argument('[item]', 'session id, position, or "next"', 'next')
-    .action((queue: string, item: string, o: AnalysisOpts) =>
-      runAndPrint(o, 'review.show', { queue, item }, renderReviewItem),
+    .option('--next', 'reserve the next pending item nobody else holds for you (yours first)')
+    .option('--hold <duration>', 'with --next: how long the reservation lasts, e.g. 30m, 2h', '30m')
+    .action((queue: string, item: string, o: AnalysisOpts & { next?: boolean; hold: string }) =>
+      o.next
+        ? runAndPrint(o, 'review.next', { queue, hold: o.hold }, renderReviewItem)
+        : runAndPrint(o, 'review.show', { queue, item }, renderReviewItem),
+    );
+  analysisCommand(review, 'release', "give back a reserved item (yours, or anyone's with --force)")
+    .argument('<queue>', 'queue name')
+    .argument('<session>', 'session id')
+    .option('--force', "free another reviewer's reservation")
+    .action((queue: string, session: string, o: AnalysisOpts & { force?: boolean }) =>
+      runAndPrint(o, 'review.release', { queue, session, force: o.force === true }),
     );
   analysisCommand(review, 'verdict', 'record pass, fail or defer for a queued session, with a note')
     .argument('<queue>', 'queue name')
@@ -117,5 +141,29 @@ export function registerReviewCommands(program: Command): void {
     );
   analysisCommand(review, 'status', 'progress, reviewers, and saturation (new codes in the last 20 reviewed)')
     .argument('<queue>', 'queue name')
-    .action((queue: string, o: AnalysisOpts) => runAndPrint(o, 'review.status', { queue }));
+    .action((queue: string, o: AnalysisOpts) =>
+      runAndPrint(o, 'review.status', { queue }, renderReviewStatus),
+    );
+  analysisCommand(review, 'queues', 'every queue with its status (the /review page)').action(
+    (o: AnalysisOpts) => runAndPrint(o, 'review.queues', {}, renderQueues),
+  );
+  analysisCommand(
+    review,
+    'export',
+    "the queue's notes as JSON lines, redacted, with their patterns: the input of an LLM draft",
+    ['jsonl', 'json'],
+  )
+    .argument('<queue>', 'queue name')
+    .option('--notes', 'only annotations with a note text')
+    .action((queue: string, o: Omit<AnalysisOpts, 'format'> & { format: string; notes?: boolean }) =>
+      runAndPrint(
+        { ...o, format: o.format === 'json' ? 'json' : 'table' },
+        'review.export',
+        {
+          queue,
+          notes: o.notes === true,
+        },
+        (r) => (r as unknown[]).map((n) => JSON.stringify(n)).join('\n'),
+      ),
+    );
 }

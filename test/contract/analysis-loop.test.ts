@@ -2,9 +2,12 @@
  * The error-analysis loop on every store, through the actions the API and the CLI share: a
  * reproducible sample, verdicts with redacted notes and evidence, axial edits that keep every link,
  * counts equal to the labelled sessions (raw and reweighted), and before/after measurements with a
- * known effect, too few sessions, a Simpson trap and an overlapping change.
+ * known effect, too few sessions, a Simpson trap and an overlapping change; then two reviewers with
+ * reservations, the notes' export, an LLM draft imported as proposals, and a validated pattern that
+ * regresses under `patterns watch`. The last suite checks both stores gave the same figures.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itemReservation } from '../../src/analysis/review/review-reservations.js';
 import { runAction, type ActionName, type ACTIONS } from '../../src/analysis/analysis-actions.js';
 import { AnalysisError, type AnalysisContext } from '../../src/analysis/analysis-context.js';
 import { textRedactor } from '../../src/analysis/analysis-redact.js';
@@ -19,6 +22,8 @@ import { signalDataset } from '../fixtures/signal-dataset.js';
 import { STORES } from '../support/stores.js';
 
 const team = signalDataset();
+/** Per store, the figures the two stores must agree on. */
+const figures = new Map<string, unknown>();
 const KEY = 'sk-ant-api03-' + 'A'.repeat(93) + 'AA';
 
 /** What action `N` answers (runAction's result is the action's own). */
@@ -275,5 +280,261 @@ describe.each(STORES)('the error-analysis loop on $name', (storeCase) => {
     expect(md).toContain('add an output-format line to the spec template');
     expect(md).toContain('| validated |');
     expect(renderErrorAnalysisHtml({ ...r, queue: '<w48>' })).toContain('queue &lt;w48&gt;');
+  });
+
+  const as = (author: string, at = '2026-11-28T12:00:00Z'): AnalysisContext => ({
+    ...ctx,
+    author,
+    now: () => new Date(at),
+  });
+  const runAs = <N extends ActionName>(
+    author: string,
+    action: N,
+    args: Record<string, unknown>,
+    at?: string,
+  ): Promise<Result<N>> => runAction(as(author, at), action, args) as Promise<Result<N>>;
+  const mine: Record<string, unknown> = {};
+
+  it('reserves the next item per reviewer: two reviewers get different items; release, verdict and expiry end a hold', async () => {
+    const r1 = await runAs('rita', 'review.next', { queue: 'w48' });
+    const s1 = await runAs('sam', 'review.next', { queue: 'w48', hold: '10m' });
+    expect(r1.item?.position).toBe(8);
+    expect(s1.item?.position).toBe(9);
+    expect(r1.reservation).toMatchObject({ reviewer: 'rita', reserved_until: '2026-11-28T12:30:00.000Z' });
+    expect((await runAs('rita', 'review.next', { queue: 'w48' })).item?.position).toBe(8);
+    expect(await itemReservation(ctx, 'w48', s1.item!.session_id)).toMatchObject({
+      reviewer: 'sam',
+      reserved_until: '2026-11-28T12:10:00.000Z',
+    });
+    let status = await run('review.status', { queue: 'w48' });
+    expect(status.reservations.map((r) => [r.position, r.reviewer])).toEqual([
+      [8, 'rita'],
+      [9, 'sam'],
+    ]);
+    expect(status.reviewers.find((r) => r.reviewer === 'sam')).toEqual({
+      reviewer: 'sam',
+      reviewed: 0,
+      deferred: 0,
+      notes: 0,
+      holding: 1,
+    });
+    await expect(
+      runAs('sam', 'review.release', { queue: 'w48', session: r1.item!.session_id }),
+    ).rejects.toThrow('rita holds');
+    expect(
+      await runAs('sam', 'review.release', { queue: 'w48', session: s1.item!.session_id }),
+    ).toMatchObject({
+      released: true,
+      holder: 'sam',
+    });
+    expect(await itemReservation(ctx, 'w48', s1.item!.session_id)).toBeNull();
+
+    // A verdict by the holder ends the hold; an expired hold blocks nobody.
+    await runAs('rita', 'review.verdict', { queue: 'w48', session: r1.item!.session_id, verdict: 'fail' });
+    expect(await itemReservation(ctx, 'w48', r1.item!.session_id)).toBeNull();
+    expect((await runAs('sam', 'review.next', { queue: 'w48', hold: '10m' })).item?.position).toBe(9);
+    expect((await runAs('rita', 'review.next', { queue: 'w48' })).item?.position).toBe(10);
+    const later = '2026-11-28T12:11:00Z';
+    expect((await runAs('uma', 'review.next', { queue: 'w48' }, later)).item?.position).toBe(9);
+
+    // Asked at the same moment, two reviewers still get different items.
+    const [a, b] = await Promise.all([
+      runAs('vic', 'review.next', { queue: 'w48' }, later),
+      runAs('wes', 'review.next', { queue: 'w48' }, later),
+    ]);
+    expect(new Set([a.item?.position, b.item?.position])).toEqual(new Set([11, 12]));
+    status = await runAction(as('rita', later), 'review.status', { queue: 'w48' }).then(
+      (x) => x as Result<'review.status'>,
+    );
+    expect(status.reservations.map((r) => [r.position, r.reviewer]).sort()).toEqual(
+      [
+        [9, 'uma'],
+        [10, 'rita'],
+        [a.item!.position, 'vic'],
+        [b.item!.position, 'wes'],
+      ].sort(),
+    );
+    // Which of the two racing reviewers won item 11 may differ; the items held may not.
+    mine.reservations = status.reservations.map((r) => [
+      r.position,
+      ['vic', 'wes'].includes(r.reviewer) ? 'vic|wes' : r.reviewer,
+    ]);
+    await expect(run('review.next', { queue: 'w48', hold: '2d' })).rejects.toThrow('--hold');
+  });
+
+  it("two reviewers' notes on one session both persist; the queue counts the item once", async () => {
+    const before = await run('review.status', { queue: 'w48' });
+    await runAs('uma', 'review.verdict', {
+      queue: 'w48',
+      session: sessions[1],
+      verdict: 'fail',
+      note: 'uma: no acceptance criteria',
+    });
+    await runAs('vic', 'review.verdict', {
+      queue: 'w48',
+      session: sessions[1],
+      verdict: 'fail',
+      note: 'vic: the test list was missing',
+    });
+    const shown = await run('review.show', { queue: 'w48', item: sessions[1] });
+    expect(shown.notes?.map((n) => [n.author, n.body])).toEqual([
+      ['rita', 'note 1'],
+      ['uma', 'uma: no acceptance criteria'],
+      ['vic', 'vic: the test list was missing'],
+    ]);
+    const after = await run('review.status', { queue: 'w48' });
+    expect(after.done).toBe(before.done);
+    expect(after.reviewers.map((r) => [r.reviewer, r.reviewed])).toEqual([
+      ['rita', 7],
+      ['uma', 1],
+      ['vic', 1],
+      ['wes', 0],
+    ]);
+  });
+
+  let exported: Result<'review.export'> = [];
+
+  it('exports the notes for an LLM draft, redacted, with their links', async () => {
+    exported = await run('review.export', { queue: 'w48', notes: true });
+    const all = await run('review.export', { queue: 'w48' });
+    expect(exported.every((n) => (n.body ?? '') !== '')).toBe(true);
+    expect(all.length).toBeGreaterThan(exported.length);
+    expect(exported[0]).toMatchObject({
+      id: notes[0],
+      session_id: sessions[0],
+      author: 'rita',
+      verdict: 'fail',
+    });
+    expect(exported[0]!.body).toContain('[REDACTED:');
+    expect(JSON.stringify(exported)).not.toContain(KEY);
+    expect(exported[0]!.patterns).toEqual([{ pattern: 'underspecified', source: 'human', confirmed: true }]);
+    expect(exported.map((n) => n.body).slice(-2)).toEqual([
+      'uma: no acceptance criteria',
+      'vic: the test list was missing',
+    ]);
+  });
+
+  it('imports an LLM draft as unconfirmed proposals that count only once confirmed; re-import is a no-op', async () => {
+    const [uma, vic] = exported.slice(-2).map((n) => n.id);
+    const draft = {
+      patterns: [
+        {
+          slug: 'missing-criteria',
+          name: 'No acceptance criteria',
+          definition: 'the spec gave no test',
+          notes: [uma, vic, notes[4]],
+        },
+        { slug: 'flaky-env', notes: [notes[3]] },
+      ],
+    };
+    const count = async (slug: string) =>
+      (await run('patterns.count', { queue: 'w48' })).find((r) => r.pattern === slug)?.sessions;
+    const codes = (await run('review.status', { queue: 'w48' })).codes;
+    const first = await run('patterns.import', { draft });
+    expect(first).toMatchObject({ created: 1, proposed: 4, kept: 0 });
+    expect(await count('missing-criteria')).toBe(0);
+    expect(await count('flaky-env')).toBe(1);
+    expect((await run('review.status', { queue: 'w48' })).codes).toBe(codes);
+    const detail = await run('patterns.detail', { pattern: 'missing-criteria' });
+    expect(detail.notes.map((n) => [n.id, n.source, n.confirmed])).toEqual([
+      [uma, 'llm', false],
+      [vic, 'llm', false],
+      [notes[4], 'llm', false],
+    ]);
+    expect(detail.sessions).toEqual([]);
+    expect(
+      (await run('review.export', { queue: 'w48', notes: true })).find((n) => n.id === uma)?.patterns,
+    ).toEqual([{ pattern: 'missing-criteria', source: 'llm', confirmed: false }]);
+
+    expect(await run('patterns.import', { draft })).toMatchObject({ created: 0, proposed: 0, kept: 4 });
+    await expect(run('patterns.confirm', { pattern: 'missing-criteria' })).rejects.toThrow('--note');
+    expect(await run('patterns.confirm', { pattern: 'missing-criteria', note: uma })).toEqual({
+      pattern: 'missing-criteria',
+      confirmed: [uma],
+    });
+    expect(await count('missing-criteria')).toBe(1);
+    expect(await run('patterns.reject', { pattern: 'missing-criteria', all: true })).toEqual({
+      pattern: 'missing-criteria',
+      rejected: [vic, notes[4]],
+    });
+    expect(await run('patterns.confirm', { pattern: 'flaky-env', all: true })).toEqual({
+      pattern: 'flaky-env',
+      confirmed: [notes[3]],
+    });
+    expect(await count('flaky-env')).toBe(2);
+    expect(await run('patterns.import', { draft })).toMatchObject({ created: 0, proposed: 0, kept: 4 });
+    expect(await count('missing-criteria')).toBe(1);
+    const after = await run('patterns.detail', { pattern: 'missing-criteria' });
+    expect(after.notes.map((n) => [n.id, n.confirmed])).toEqual([[uma, true]]);
+    expect(after.sessions).toEqual([sessions[1]]);
+    await expect(
+      run('patterns.import', { draft: { patterns: [{ slug: 'x', notes: ['n-nope'] }] } }),
+    ).rejects.toThrow('no note "n-nope"');
+    expect((await run('patterns.list', {})).some((p) => p.slug === 'x')).toBe(false);
+    mine.counts = (await run('patterns.count', { queue: 'w48' })).map((r) => [
+      r.pattern,
+      r.sessions,
+      r.lo,
+      r.hi,
+    ]);
+  });
+
+  it('watches a validated pattern through its detector and flips it to regressed when the rate returns', async () => {
+    await expect(run('patterns.watch', { pattern: 'underspecified' })).rejects.toThrow('no detector');
+    expect(
+      await run('patterns.detector', { pattern: 'underspecified', signal: 'validation_failures' }),
+    ).toEqual({
+      pattern: 'underspecified',
+      detector: 'validation_failures@1',
+    });
+    const quiet = await run('patterns.watch', { pattern: 'underspecified' });
+    expect(quiet.weeks).toHaveLength(13);
+    expect(quiet.weeks[0]).toMatchObject({ week: '2026-W36', from: '2026-08-31T00:00:00.000Z' });
+    expect(quiet.weeks.at(-1)).toMatchObject({ week: '2026-W48', complete: false });
+    expect(quiet.validating).toMatchObject({ before_rate: 0.3 });
+    expect(quiet.rule).toMatchObject({
+      weeks: ['2026-W44', '2026-W45', '2026-W46', '2026-W47'],
+      n: 0,
+      regressed: false,
+    });
+    expect(quiet).toMatchObject({ status: 'validated', flipped: false });
+
+    // 40 % of the sessions of the last four complete weeks are bad again: 160/400, lower bound ≈ 35 % ≥ 30 %.
+    await store.write({
+      events: arm({ id: 'w', n: 400, bad: 160, fromIso: '2026-10-26', days: 28 }),
+      spans: [],
+      metrics: [],
+    });
+    const dry = await run('patterns.watch', { pattern: 'underspecified', dryRun: true });
+    expect(dry.rule).toMatchObject({ x: 160, n: 400, rate: 0.4, regressed: true });
+    expect(dry.rule!.lo).toBeGreaterThan(0.3);
+    expect(dry).toMatchObject({ status: 'validated', flipped: false });
+    expect((await run('patterns.show', { pattern: 'underspecified' })).status).toBe('validated');
+
+    const watched = await run('patterns.watch', { pattern: 'underspecified' });
+    expect(watched).toMatchObject({ status: 'regressed', flipped: true });
+    expect(watched.weeks.slice(8, 12).map((w) => [w.week, w.n, w.x])).toEqual([
+      ['2026-W44', 100, 40],
+      ['2026-W45', 100, 40],
+      ['2026-W46', 100, 40],
+      ['2026-W47', 100, 40],
+    ]);
+    const shown = await run('patterns.show', { pattern: 'underspecified' });
+    expect(shown.history.map((h) => h.status)).toEqual(['identified', 'addressed', 'validated', 'regressed']);
+    expect(shown.history.at(-1)!.reason).toContain('160/400 = 40.0 %');
+    expect((await run('patterns.watch', { pattern: 'underspecified' })).flipped).toBe(false);
+    const { reason: _ids, ...rule } = watched.rule!; // (the reason names random ids)
+    mine.watch = { weeks: watched.weeks, rule };
+    const weekly = await run('signals.weekly', {});
+    expect(weekly.find((s) => s.name === 'validation_failures')!.weeks).toEqual(watched.weeks);
+    figures.set(storeCase.name, mine);
+  });
+});
+
+describe('both stores', () => {
+  it('give identical reservations, counts after an import, and weekly rates', () => {
+    const [first, ...rest] = [...figures.values()];
+    expect(figures.size).toBe(STORES.length);
+    for (const other of rest) expect(other).toEqual(first);
   });
 });

@@ -34,6 +34,7 @@ export async function addPattern(
     status: 'identified' as const,
     merged_into: null,
     recommendation: null,
+    detector: null,
   };
   await revisePattern(ctx, id, fields, 'added');
   return { id, ...fields };

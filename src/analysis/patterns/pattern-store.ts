@@ -2,7 +2,9 @@
  * Patterns (failure modes) as append-only revisions: the latest revision of a pattern id is the
  * pattern; the sequence of its statuses is its history. A merged pattern keeps its id and its links
  * and points at the survivor (`merged_into`); everything counted follows that pointer. Note ↔ pattern
- * links and session labels are append-only too: the latest row per key wins.
+ * links and session labels are append-only too: the latest row per key wins. A link has a source
+ * (`human`, or `llm` for an imported draft) and is confirmed or not: an unconfirmed link is a proposal,
+ * shown but never counted, labelled or taken as a code until `patterns confirm`.
  */
 import {
   AnalysisError,
@@ -33,6 +35,8 @@ export interface Pattern {
   status: PatternStatus;
   merged_into: string | null;
   recommendation: string | null;
+  /** The signal (name) whose flag detects the pattern, for `patterns watch`. */
+  detector: string | null;
   history: { status: string; at: string; by: string | null; reason: string | null }[];
 }
 
@@ -61,6 +65,7 @@ export async function loadPatterns(ctx: AnalysisContext): Promise<Map<string, Pa
       status,
       merged_into: r.merged_into as string | null,
       recommendation: r.recommendation as string | null,
+      detector: (r.detector as string | null) ?? null,
       history,
     });
   }
@@ -109,6 +114,7 @@ export async function revisePattern(
     status: fields.status,
     merged_into: fields.merged_into,
     recommendation: fields.recommendation,
+    detector: fields.detector,
     reason,
     revised_by: ctx.author,
     revised_at: now,
@@ -116,18 +122,47 @@ export async function revisePattern(
   });
 }
 
-/** annotation id → linked pattern ids (latest link row per pair wins). */
-export async function loadLinks(ctx: AnalysisContext): Promise<Map<string, Set<string>>> {
+export type LinkSource = 'human' | 'llm';
+
+/** The latest state of one note ↔ pattern pair that has ever been linked. */
+export interface LinkRow {
+  annotation_id: string;
+  pattern_id: string;
+  linked: boolean;
+  source: LinkSource;
+  confirmed: boolean;
+  linked_by: string | null;
+  linked_at: string;
+}
+
+/** Every note ↔ pattern pair with its latest row, in the order the pairs were first linked. */
+export async function loadLinkRows(ctx: AnalysisContext): Promise<LinkRow[]> {
   const rows = await selectRows(
     ctx,
-    () => 'SELECT annotation_id, pattern_id, linked FROM note_patterns ORDER BY seq',
+    () =>
+      'SELECT annotation_id, pattern_id, linked, source, confirmed, linked_by, linked_at FROM note_patterns ORDER BY seq',
   );
+  const out = new Map<string, LinkRow>();
+  for (const r of rows)
+    out.set(`${String(r.annotation_id)}\u0000${String(r.pattern_id)}`, {
+      annotation_id: String(r.annotation_id),
+      pattern_id: String(r.pattern_id),
+      linked: r.linked === true,
+      source: r.source === 'llm' ? 'llm' : 'human',
+      confirmed: r.confirmed !== false,
+      linked_by: r.linked_by as string | null,
+      linked_at: String(r.linked_at),
+    });
+  return [...out.values()];
+}
+
+/** annotation id → pattern ids it is linked to and confirmed (proposals are left out). */
+export async function loadLinks(ctx: AnalysisContext): Promise<Map<string, Set<string>>> {
   const out = new Map<string, Set<string>>();
-  for (const r of rows) {
-    const set = out.get(String(r.annotation_id)) ?? new Set<string>();
-    if (r.linked === true) set.add(String(r.pattern_id));
-    else set.delete(String(r.pattern_id));
-    out.set(String(r.annotation_id), set);
+  for (const l of await loadLinkRows(ctx)) {
+    const set = out.get(l.annotation_id) ?? new Set<string>();
+    if (l.linked && l.confirmed) set.add(l.pattern_id);
+    out.set(l.annotation_id, set);
   }
   return out;
 }
@@ -137,6 +172,7 @@ export async function link(
   annotationId: string,
   patternId: string,
   linked: boolean,
+  proposal: { source: LinkSource; confirmed: boolean } = { source: 'human', confirmed: true },
 ): Promise<void> {
   const now = ctx.now();
   await insertRow(ctx, 'note_patterns', {
@@ -146,6 +182,8 @@ export async function link(
     linked_by: ctx.author,
     linked_at: now,
     seq: nextSeq(now),
+    source: proposal.source,
+    confirmed: proposal.confirmed,
   });
 }
 

@@ -6,7 +6,7 @@
 import type { AnalysisContext } from '../analysis-context.js';
 import { changeMeasurements, loadChanges } from '../changes/change-store.js';
 import { countPatterns } from '../patterns/pattern-counts.js';
-import { queueStatus } from '../review/review-actions.js';
+import { queueStatus } from '../review/review-status.js';
 
 export async function errorAnalysisReport(ctx: AnalysisContext, a: { queue: string }) {
   const status = await queueStatus(ctx, a.queue);

@@ -1,8 +1,8 @@
 /**
  * The review commands: sample a queue (idempotent by name: the same request again is a no-op, a
  * different one under the same name is refused), show an item with its session's signals and notes,
- * record a verdict with a redacted note and an evidence excerpt, and the queue's status with
- * saturation: how many new codes (patterns linked to notes) the last 20 reviewed sessions brought.
+ * and record a verdict with a redacted note and an evidence excerpt (a verdict by the item's holder
+ * ends its reservation). The queue's status is review-status.ts.
  */
 import { parseTime } from '../../query/query-filters.js';
 import {
@@ -14,7 +14,6 @@ import {
   selectRows,
   type AnalysisContext,
 } from '../analysis-context.js';
-import { loadLinks, loadPatterns, survivor } from '../patterns/pattern-store.js';
 import { computeSessionSignals, type SessionSignals } from '../signals/session-signals.js';
 import { SIGNALS, signalId } from '../signals/signal-catalog.js';
 import { drawSample, parseMix, STRATA, type StratumKey } from './review-sample.js';
@@ -26,7 +25,9 @@ import {
   queueAnnotations,
   queueItems,
   type Annotation,
+  type QueueItem,
 } from './review-store.js';
+import { activeReservations, release } from './review-reservations.js';
 
 export interface SampleRequest {
   name: string;
@@ -93,7 +94,11 @@ export interface ShowRequest {
   item?: string;
 }
 
-export async function showItem(ctx: AnalysisContext, req: ShowRequest) {
+export type ItemView = Awaited<ReturnType<typeof itemView>>;
+/** An item, or none with a message (every item has a verdict, or every pending one is held). */
+export type Shown = ItemView | { queue: string; item: null; message: string; total?: never; notes?: never };
+
+export async function showItem(ctx: AnalysisContext, req: ShowRequest): Promise<Shown> {
   const queue = await getQueue(ctx, req.queue);
   const items = await queueItems(ctx, queue.id);
   const annotations = await queueAnnotations(ctx, queue.id);
@@ -109,10 +114,22 @@ export async function showItem(ctx: AnalysisContext, req: ShowRequest) {
     if (want === 'next') return { queue: queue.name, item: null, message: 'every item has a verdict' };
     throw new AnalysisNotFoundError(`queue "${queue.name}" has no item "${want}"`);
   }
+  return itemView(ctx, queue.name, items.length, item, annotations);
+}
+
+/** What `review show` prints for one item: its state, its session's signals, its notes. */
+export async function itemView(
+  ctx: AnalysisContext,
+  queueName: string,
+  total: number,
+  item: QueueItem,
+  annotations: readonly Annotation[],
+) {
+  const latest = latestVerdicts(annotations);
   const [signals] = await computeSessionSignals(ctx.store, { session: item.session_id });
   return {
-    queue: queue.name,
-    total: items.length,
+    queue: queueName,
+    total,
     item: { ...item, state: itemState(latest.get(item.session_id)) },
     session: signals ? sessionSummary(signals) : null,
     notes: annotations.filter((a) => a.session_id === item.session_id),
@@ -170,48 +187,7 @@ FROM events WHERE key = ${p(req.firstEvent!)} AND session_id = ${p(req.session)}
     seq: nextSeq(now),
   };
   await insertRow(ctx, 'annotations', row);
+  const held = (await activeReservations(ctx, queue.id, req.session)).get(req.session);
+  if (held?.reviewer === ctx.author) await release(ctx, queue.id, req.session, ctx.author);
   return { ...row, evidence: JSON.parse(text) as unknown, created_at: now.toISOString() };
-}
-
-export const SATURATION_WINDOW = 20;
-
-export async function queueStatus(ctx: AnalysisContext, name: string) {
-  const queue = await getQueue(ctx, name);
-  const items = await queueItems(ctx, queue.id);
-  const annotations = await queueAnnotations(ctx, queue.id);
-  const latest = latestVerdicts(annotations);
-  const count = (state: string): number =>
-    items.filter((i) => itemState(latest.get(i.session_id)) === state).length;
-  const byReviewer: Record<string, number> = {};
-  for (const a of latest.values())
-    if (a.verdict !== 'defer') byReviewer[a.author] = (byReviewer[a.author] ?? 0) + 1;
-  // Codes: the patterns linked to a session's notes, in the order the sessions were first given a verdict.
-  const [patterns, links] = await Promise.all([loadPatterns(ctx), loadLinks(ctx)]);
-  const firstDone = new Map<string, string[]>();
-  for (const a of annotations) {
-    if (a.verdict !== 'pass' && a.verdict !== 'fail') continue;
-    firstDone.set(a.session_id, firstDone.get(a.session_id) ?? []);
-  }
-  for (const a of annotations)
-    for (const p of links.get(a.id) ?? []) firstDone.get(a.session_id)?.push(survivor(patterns, p));
-  const seen = new Set<string>();
-  const newPerItem = [...firstDone.values()].map((codes) => {
-    const fresh = new Set(codes.filter((c) => !seen.has(c)));
-    for (const c of fresh) seen.add(c);
-    return fresh.size;
-  });
-  const last = newPerItem.slice(-SATURATION_WINDOW);
-  const newInLast = last.reduce((s, n) => s + n, 0);
-  return {
-    queue: queue.name,
-    total: items.length,
-    done: count('done'),
-    deferred: count('deferred'),
-    pending: count('pending'),
-    failed: [...latest.values()].filter((a) => a.verdict === 'fail').length,
-    by_reviewer: byReviewer,
-    codes: seen.size,
-    new_codes_last_20: newInLast,
-    saturated: newPerItem.length >= SATURATION_WINDOW && newInLast === 0,
-  };
 }

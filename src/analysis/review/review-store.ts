@@ -54,6 +54,12 @@ export async function findQueue(ctx: AnalysisContext, name: string): Promise<Que
   };
 }
 
+/** Every queue name, oldest first. */
+export async function queueNames(ctx: AnalysisContext): Promise<string[]> {
+  const rows = await selectRows(ctx, () => 'SELECT name FROM review_queues ORDER BY created_at, id');
+  return [...new Set(rows.map((r) => String(r.name)))];
+}
+
 export async function getQueue(ctx: AnalysisContext, name: string): Promise<Queue> {
   const q = await findQueue(ctx, name);
   if (!q)

@@ -5,7 +5,7 @@
  * ever a copy of another to collapse. The tables are small (what people review and note), sorted
  * for the lookups the code makes and not partitioned: retention never deletes them.
  */
-import { tableDdl, type Layout } from './clickhouse-schema.js';
+import { onCluster, tableDdl, type Layout } from './clickhouse-schema.js';
 
 const TS = "DateTime64(6, 'UTC')";
 const TEXT = 'Nullable(String)';
@@ -43,14 +43,14 @@ const TABLES: readonly AnalysisTable[] = [
     name: 'pattern_revisions',
     columns: `pattern_id String, slug String, name String, definition ${TEXT}, status LowCardinality(String),
       merged_into ${TEXT}, recommendation ${TEXT}, reason ${TEXT}, revised_by ${TEXT}, revised_at ${TS},
-      seq Int64`,
+      seq Int64, detector ${TEXT}`,
     orderBy: 'pattern_id, seq',
     shardBy: 'cityHash64(pattern_id)',
   },
   {
     name: 'note_patterns',
     columns: `annotation_id String, pattern_id String, linked Bool, linked_by ${TEXT}, linked_at ${TS},
-      seq Int64`,
+      seq Int64, source LowCardinality(String) DEFAULT 'human', confirmed Bool DEFAULT true`,
     orderBy: 'annotation_id, pattern_id, seq',
     shardBy: 'cityHash64(annotation_id)',
   },
@@ -76,8 +76,36 @@ const TABLES: readonly AnalysisTable[] = [
   },
 ];
 
+const table = (l: Layout, t: AnalysisTable): string[] =>
+  tableDdl(l, t.name, t.columns, `ORDER BY (${t.orderBy})`, t.shardBy, { family: 'MergeTree' });
+
 export function analysisDdl(l: Layout): string[] {
-  return TABLES.flatMap((t) =>
-    tableDdl(l, t.name, t.columns, `ORDER BY (${t.orderBy})`, t.shardBy, { family: 'MergeTree' }),
+  return TABLES.flatMap((t) => table(l, t));
+}
+
+/** Columns added after migration 4: older rows read the default (a link made by a person, confirmed). */
+const ADDED: readonly { table: string; column: string }[] = [
+  { table: 'note_patterns', column: `source LowCardinality(String) DEFAULT 'human'` },
+  { table: 'note_patterns', column: 'confirmed Bool DEFAULT true' },
+  { table: 'pattern_revisions', column: `detector ${TEXT}` },
+];
+
+/**
+ * Migration 5: review reservations (who holds which queue item until when; append-only, the fold is
+ * in review-reservations.ts), LLM-proposed links (`source`, `confirmed`) and a pattern's detector.
+ */
+export function reservationsDdl(l: Layout): string[] {
+  const reservations: AnalysisTable = {
+    name: 'review_reservations',
+    columns: `queue_id String, session_id String, reviewer String, actor String, reserved_at ${TS},
+      reserved_until ${TS}, seq Int64`,
+    orderBy: 'queue_id, session_id, seq',
+    shardBy: 'cityHash64(queue_id)',
+  };
+  const alters = ADDED.flatMap(({ table: t, column }) =>
+    (l.cluster ? [`${t}_local`, t] : [t]).map(
+      (n) => `ALTER TABLE \`${l.database}\`.${n}${onCluster(l)} ADD COLUMN IF NOT EXISTS ${column}`,
+    ),
   );
+  return [...table(l, reservations), ...alters];
 }

@@ -53,7 +53,7 @@ export const timeColumn = (table: TableName): string => DESIGN[table].time;
 /** Where a table's rows live: the table itself, or `<name>_local` behind a Distributed table. */
 export const storageName = (l: Layout, table: string): string => (l.cluster ? `${table}_local` : table);
 
-const onCluster = (l: Layout): string => (l.cluster ? ` ON CLUSTER \`${l.cluster}\`` : '');
+export const onCluster = (l: Layout): string => (l.cluster ? ` ON CLUSTER \`${l.cluster}\`` : '');
 
 /** ReplacingMergeTree (copies of a key collapse; the highest `version` wins) or plain MergeTree. */
 export type Engine = { family: 'ReplacingMergeTree'; version?: string } | { family: 'MergeTree' };

@@ -3,7 +3,8 @@
  * (verdicts and notes), patterns, note ↔ pattern links, session labels, changes and measurement
  * snapshots. Every table is append-only: an edit is a new row and the latest row per key wins
  * (`revised_at`), so ClickHouse can hold the same tables as ReplacingMergeTree / MergeTree without
- * UPDATE. Times are naive UTC; JSON is text.
+ * UPDATE. Times are naive UTC; JSON is text. Columns added after the first release are added with
+ * ALTER … ADD COLUMN IF NOT EXISTS (with the default older rows read as), as ClickHouse's migration 5 does.
  */
 export const ANALYSIS_DDL: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS review_queues (id VARCHAR NOT NULL, name VARCHAR NOT NULL, spec VARCHAR NOT NULL,
@@ -26,4 +27,10 @@ export const ANALYSIS_DDL: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS measurements (id VARCHAR NOT NULL, change_id VARCHAR NOT NULL,
     verdict VARCHAR NOT NULL, snapshot VARCHAR NOT NULL, computed_by VARCHAR, computed_at TIMESTAMP NOT NULL,
     seq BIGINT NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS review_reservations (queue_id VARCHAR NOT NULL, session_id VARCHAR NOT NULL,
+    reviewer VARCHAR NOT NULL, actor VARCHAR NOT NULL, reserved_at TIMESTAMP NOT NULL,
+    reserved_until TIMESTAMP NOT NULL, seq BIGINT NOT NULL)`,
+  `ALTER TABLE note_patterns ADD COLUMN IF NOT EXISTS source VARCHAR DEFAULT 'human'`,
+  `ALTER TABLE note_patterns ADD COLUMN IF NOT EXISTS confirmed BOOLEAN DEFAULT true`,
+  `ALTER TABLE pattern_revisions ADD COLUMN IF NOT EXISTS detector VARCHAR`,
 ];

@@ -1,10 +1,13 @@
 /**
- * GET /patterns (the failure modes as a board by status, counted in ?queue=), GET /changes and
+ * GET /patterns (the failure modes as a board by status, counted in ?queue=), GET /patterns/:slug
+ * (one pattern: notes, evidence, history, weekly detector rates), GET /review (the queues, reviewers
+ * and reservations), GET /signals (each signal's weekly rate; ?since=), GET /changes and
  * GET /changes/:id (the change, its measurement and its weekly rates, computed now; ?stratify= adds
  * the strata). They read through the analysis actions the CLI and POST /api/analysis run, so their
- * figures are `patterns count --json`'s, `changes measure --json`'s and `changes weekly --json`'s;
- * nothing here writes. Beyond loopback they need a reader token like /review (the collector's read
- * hook; page-auth.ts moves ?token= into a cookie).
+ * figures are `patterns count|detail`'s, `review queues`', `signals weekly`', `changes measure`'s and
+ * `changes weekly`'s JSON; nothing here writes (the pattern page runs `patterns watch` as a dry run).
+ * Beyond loopback they need a reader token like /review (the collector's read hook; page-auth.ts
+ * moves ?token= into a cookie).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { runAction } from '../../analysis/analysis-actions.js';
@@ -21,7 +24,11 @@ import { QueryParamError } from '../../query/query-filters.js';
 import type { Store } from '../../store/store.js';
 import { renderChangePage, renderChangesList } from './changes-html.js';
 import { moveTokenToCookie } from './page-auth.js';
+import { renderPatternPage, type PatternDetail } from './pattern-page-html.js';
 import { renderPatternsBoard, type PatternCount, type PatternRow } from './patterns-html.js';
+import { renderQueuesPage, type QueueStatus } from './queues-html.js';
+import { renderSignalsPage, type SignalWeekly } from './signals-html.js';
+import { WEEKLY_CHART_SCRIPT, WEEKLY_CHART_URL } from './weekly-chart-script.js';
 
 type Query = Record<string, string | undefined>;
 
@@ -51,6 +58,42 @@ export function registerAnalysisPages(app: FastifyInstance, store: Store): void 
           )
         : null;
       return html(reply, renderPatternsBoard({ queue, patterns, counts, changes: await loadChanges(c) }));
+    } catch (err) {
+      return failed(reply, err);
+    }
+  });
+
+  app.get(WEEKLY_CHART_URL, async (_req, reply) =>
+    reply
+      .type('text/javascript; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .send(WEEKLY_CHART_SCRIPT),
+  );
+
+  app.get<{ Params: { slug: string }; Querystring: Query }>('/patterns/:slug', async (req, reply) => {
+    if (moveTokenToCookie(req, reply)) return reply;
+    try {
+      const args = { pattern: req.params.slug, since: req.query.since || undefined };
+      return html(
+        reply,
+        renderPatternPage((await runAction(ctx(), 'patterns.detail', args)) as PatternDetail),
+      );
+    } catch (err) {
+      return failed(reply, err);
+    }
+  });
+
+  app.get('/review', async (req, reply) => {
+    if (moveTokenToCookie(req, reply)) return reply;
+    return html(reply, renderQueuesPage((await runAction(ctx(), 'review.queues', {})) as QueueStatus[]));
+  });
+
+  app.get<{ Querystring: Query }>('/signals', async (req, reply) => {
+    if (moveTokenToCookie(req, reply)) return reply;
+    const since = req.query.since || '12w';
+    try {
+      const signals = (await runAction(ctx(), 'signals.weekly', { since })) as SignalWeekly[];
+      return html(reply, renderSignalsPage(since, signals));
     } catch (err) {
       return failed(reply, err);
     }

@@ -24,13 +24,16 @@ td{white-space:nowrap}td.sig{white-space:normal}td.n{text-align:right;font-varia
 .grid{display:flex;flex-wrap:wrap;gap:0 2rem}svg text{font:11px system-ui,sans-serif;fill:#444}
 .board{display:flex;gap:.8rem;align-items:flex-start;overflow-x:auto}.col{flex:1 0 200px;background:#f7f7f9;border-radius:6px;padding:0 .5rem .5rem}
 .card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:.3rem .6rem;margin:.4rem 0}.card h3{font-size:14px;margin:.2rem 0}.card p{margin:.25rem 0}
-table#change th,table#effect th{font-weight:normal;color:#555}.verdict-validated{color:#0a7a2f}.verdict-not_validated{color:#b00020}`;
+table#change th,table#effect th{font-weight:normal;color:#555}.verdict-validated{color:#0a7a2f}.verdict-not_validated{color:#b00020}
+.bar{display:inline-block;height:.7em;background:#b00020;vertical-align:middle}`;
 
 const NAV: [string, string][] = [
   ['/overview', 'Overview'],
   ['/sessions', 'Sessions'],
+  ['/review', 'Review'],
   ['/patterns', 'Patterns'],
   ['/changes', 'Changes'],
+  ['/signals', 'Signals'],
 ];
 
 export function layout(title: string, current: string, body: string): string {
@@ -38,7 +41,7 @@ export function layout(title: string, current: string, body: string): string {
     ([href, label]) => `<a href="${href}"${href === current ? ' aria-current="page"' : ''}>${label}</a>`,
   ).join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)} · unsilo</title><style>${STYLE}</style></head>
-<body><nav>${nav}<span class="muted">review queues: <code>unsilo review status</code></span></nav>
+<body><nav>${nav}</nav>
 <main>${body}</main></body></html>
 `;
 }

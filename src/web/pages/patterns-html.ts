@@ -54,7 +54,7 @@ function card(p: PatternRow, c: PatternCount | undefined, changes: Change[]): st
     : '';
   const addressed = changes.filter((ch) => ch.patterns.includes(p.slug));
   return `<article class="card" data-pattern="${esc(p.slug)}"${data}>
-<h3>${esc(p.slug)}</h3>${p.name !== p.slug ? `<p>${esc(p.name)}</p>` : ''}${p.definition ? `<p class="muted">${esc(p.definition)}</p>` : ''}
+<h3><a href="/patterns/${encodeURIComponent(p.slug)}">${esc(p.slug)}</a></h3>${p.name !== p.slug ? `<p>${esc(p.name)}</p>` : ''}${p.definition ? `<p class="muted">${esc(p.definition)}</p>` : ''}
 ${count}${p.recommendation ? `<p class="rec">Recommendation: ${esc(p.recommendation)}</p>` : ''}
 ${
   addressed.length

@@ -109,6 +109,7 @@ export function clickhouseSuite(name: string, target: () => Promise<ClickhouseTa
         'pattern_revisions',
         'review_items',
         'review_queues',
+        'review_reservations',
         'schema_migrations',
         'session_context',
         'session_labels',

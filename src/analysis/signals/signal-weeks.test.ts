@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { SessionSignals } from './session-signals.js';
+import { isoWeekLabel, weekStart, weeklyRates } from './signal-weeks.js';
+
+describe('ISO weeks', () => {
+  it.each([
+    ['2026-11-28T12:00:00Z', '2026-11-23', '2026-W48'],
+    ['2026-01-01T00:00:00Z', '2025-12-29', '2026-W01'],
+    ['2027-01-01T09:00:00Z', '2026-12-28', '2026-W53'],
+    ['2024-12-31T23:59:59Z', '2024-12-30', '2025-W01'],
+    ['2026-11-23T00:00:00Z', '2026-11-23', '2026-W48'],
+  ])('%s is in the week of Monday %s, %s', (at, monday, label) => {
+    const start = weekStart(new Date(at));
+    expect(start.toISOString()).toBe(`${monday}T00:00:00.000Z`);
+    expect(isoWeekLabel(start)).toBe(label);
+  });
+});
+
+const session = (start: string, flagged: boolean): SessionSignals => ({
+  session_id: start,
+  start_ts: start,
+  end_ts: start,
+  member: null,
+  chapter: null,
+  feature: null,
+  cc_version: null,
+  model: null,
+  prompts: 1,
+  cost_usd: 0,
+  values: {},
+  flags: { validation_failures: flagged },
+});
+
+describe('weeklyRates', () => {
+  it('buckets sessions by the week they start in, with Wilson intervals, and marks the running week', () => {
+    const weeks = weeklyRates(
+      [
+        session('2026-11-09T10:00:00.000Z', true),
+        session('2026-11-15T23:59:00.000Z', false),
+        session('2026-11-16T00:00:00.000Z', true),
+        session('2026-11-24T08:00:00.000Z', true),
+      ],
+      ['validation_failures'],
+      new Date('2026-11-11T00:00:00Z'),
+      new Date('2026-11-28T12:00:00Z'),
+    ).get('validation_failures')!;
+    expect(weeks.map((w) => [w.week, w.n, w.x, w.complete])).toEqual([
+      ['2026-W46', 2, 1, true],
+      ['2026-W47', 1, 1, true],
+      ['2026-W48', 1, 1, false],
+    ]);
+    expect(weeks[0]!.rate).toBe(0.5);
+    expect(weeks[0]!.lo).toBeCloseTo(0.0945, 4);
+    expect(weeks[0]!.hi).toBeCloseTo(0.9055, 4);
+  });
+});
