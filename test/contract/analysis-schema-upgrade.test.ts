@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { AnalysisContext } from '../../src/analysis/analysis-context.js';
 import { loadLinkRows, loadPatterns } from '../../src/analysis/patterns/pattern-store.js';
 import { activeReservations, claim } from '../../src/analysis/review/review-reservations.js';
+import { MIGRATIONS } from '../../src/store/clickhouse/clickhouse-migrations.js';
 import { ClickhouseStore } from '../../src/store/clickhouse/clickhouse-store.js';
 import { DuckdbStore } from '../../src/store/duckdb/duckdb-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -88,7 +89,7 @@ describe('analysis schema upgrade', () => {
     try {
       await expectUpgraded(store);
       const versions = await store.query('SELECT version FROM schema_migrations FINAL ORDER BY version');
-      expect(versions.rows.map((r) => Number(r[0]))).toEqual([1, 2, 3, 4, 5]);
+      expect(versions.rows.map((r) => Number(r[0]))).toEqual(MIGRATIONS.map((m) => m.version));
     } finally {
       await store.query(`DROP DATABASE IF EXISTS \`${database}\``).catch(() => undefined);
       await store.close();

@@ -114,6 +114,7 @@ export function clickhouseSuite(name: string, target: () => Promise<ClickhouseTa
         'session_context',
         'session_labels',
         'spans',
+        'tool_outcomes',
       ]);
     });
 
