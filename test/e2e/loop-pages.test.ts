@@ -210,12 +210,18 @@ describe('review queues, pattern and signals pages', () => {
       await page.screenshot({ path: path.join(OUT, 'review-queues-page.png'), fullPage: true });
       await page.click('nav a[href="/patterns"]');
       await page.click('a[href="/patterns/vague-spec"]');
-      await page.waitForSelector('#weeks');
-      // The chart draws every week of the table, the interval as a band.
-      await page.waitForSelector('#rate-chart[data-drawn="13"] canvas');
+      // The chart draws over the weeks of its table (13 here), the interval as a band.
+      await page.waitForSelector('#rate-chart.drawn canvas');
+      expect(await page.locator('#weeks tbody tr').count()).toBe(13);
+      const drawn = await page
+        .locator('#rate-chart')
+        .evaluate(
+          (f) => JSON.parse(f.querySelector('script')!.textContent!) as { data: { weeks: unknown[] } },
+        );
+      expect(drawn.data.weeks).toHaveLength(13);
       await page.screenshot({ path: path.join(OUT, 'pattern-page.png'), fullPage: true });
       await page.click('nav a[href="/signals"]');
-      await page.waitForSelector('#weeks-validation_failures');
+      await page.waitForSelector('#chart-validation_failures.drawn canvas');
       expect(await page.locator('section.signal').count()).toBeGreaterThan(5);
       await page.screenshot({ path: path.join(OUT, 'signals-page.png'), fullPage: true });
       expect(outside).toEqual([]);

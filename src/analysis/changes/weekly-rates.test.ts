@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionSignals } from '../signals/session-signals.js';
-import { isoWeekLabel, isoWeekStart, weeklyRates } from './weekly-rates.js';
+import { isoWeekLabel, isoWeekStart } from '../stats/iso-week.js';
+import { weeklyRates } from './weekly-rates.js';
 
 describe('ISO weeks', () => {
   it.each([

@@ -12,11 +12,10 @@
 import type { AnalysisContext } from '../analysis-context.js';
 import { computeSessionSignals, type SessionSignals } from '../signals/session-signals.js';
 import { signalByName, signalId } from '../signals/signal-catalog.js';
+import { isoWeekLabel, isoWeekStart, WEEK } from '../stats/iso-week.js';
 import { wilsonInterval } from '../stats/proportion-interval.js';
 import { getChange, metricSignal, type Change } from './change-store.js';
 
-const DAY = 86_400_000;
-const WEEK = 7 * DAY;
 
 export interface WeekBin {
   /** The ISO week, e.g. 2026-W09. */
@@ -54,21 +53,6 @@ export interface WeeklyRates {
   /** The level the target asks for: before_rate × (1 + target). */
   target_rate: number | null;
   weeks: WeekBin[];
-}
-
-/** Monday 00:00 UTC of the ISO week holding `t` (ms). */
-export function isoWeekStart(t: number): number {
-  const day = Math.floor(t / DAY) * DAY;
-  const dow = (new Date(day).getUTCDay() + 6) % 7;
-  return day - dow * DAY;
-}
-
-/** The ISO week label (2026-W09) of the week starting on Monday `monday` (ms): the week of its Thursday. */
-export function isoWeekLabel(monday: number): string {
-  const thursday = new Date(monday + 3 * DAY);
-  const year = thursday.getUTCFullYear();
-  const week = 1 + Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / WEEK);
-  return `${year}-W${String(week).padStart(2, '0')}`;
 }
 
 interface Bin {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionSignals } from './session-signals.js';
-import { isoWeekLabel, weekStart, weeklyRates } from './signal-weeks.js';
+import { isoWeekLabel } from '../stats/iso-week.js';
+import { weekStart, weeklyRates } from './signal-weeks.js';
 
 describe('ISO weeks', () => {
   it.each([
@@ -12,7 +13,7 @@ describe('ISO weeks', () => {
   ])('%s is in the week of Monday %s, %s', (at, monday, label) => {
     const start = weekStart(new Date(at));
     expect(start.toISOString()).toBe(`${monday}T00:00:00.000Z`);
-    expect(isoWeekLabel(start)).toBe(label);
+    expect(isoWeekLabel(start.getTime())).toBe(label);
   });
 });
 

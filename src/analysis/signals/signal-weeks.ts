@@ -6,12 +6,11 @@
  * A week that ends after `now` is reported with `complete: false`.
  */
 import type { Store } from '../../store/store.js';
+import { isoWeekLabel, isoWeekStart, WEEK } from '../stats/iso-week.js';
 import { wilsonInterval } from '../stats/proportion-interval.js';
 import { computeSessionSignals, type SessionSignals } from './session-signals.js';
 import { SIGNALS, signalId } from './signal-catalog.js';
 
-const DAY = 86_400_000;
-const WEEK = 7 * DAY;
 
 export interface WeekRate {
   /** ISO week, e.g. 2026-W48. */
@@ -27,19 +26,7 @@ export interface WeekRate {
 }
 
 /** The Monday 00:00 UTC of `d`'s ISO week. */
-export function weekStart(d: Date): Date {
-  const day = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
-  return new Date(day - ((new Date(day).getUTCDay() + 6) % 7) * DAY);
-}
-
-/** ISO 8601 week label of the week starting on Monday `monday`: the year is its Thursday's. */
-export function isoWeekLabel(monday: Date): string {
-  const thursday = new Date(monday.getTime() + 3 * DAY);
-  const year = thursday.getUTCFullYear();
-  const firstMonday = weekStart(new Date(Date.UTC(year, 0, 4)));
-  const n = 1 + Math.round((monday.getTime() - firstMonday.getTime()) / WEEK);
-  return `${year}-W${String(n).padStart(2, '0')}`;
-}
+export const weekStart = (d: Date): Date => new Date(isoWeekStart(d.getTime()));
 
 /** Per signal name, its weekly rates over [weekStart(since), now). */
 export function weeklyRates(
@@ -63,7 +50,7 @@ export function weeklyRates(
         const x = b.filter((s) => s.flags[name]).length;
         const w = wilsonInterval(x, b.length);
         return {
-          week: isoWeekLabel(from),
+          week: isoWeekLabel(from.getTime()),
           from: from.toISOString(),
           n: b.length,
           x,

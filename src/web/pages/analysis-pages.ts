@@ -28,7 +28,6 @@ import { renderPatternPage, type PatternDetail } from './pattern-page-html.js';
 import { renderPatternsBoard, type PatternCount, type PatternRow } from './patterns-html.js';
 import { renderQueuesPage, type QueueStatus } from './queues-html.js';
 import { renderSignalsPage, type SignalWeekly } from './signals-html.js';
-import { WEEKLY_CHART_SCRIPT, WEEKLY_CHART_URL } from './weekly-chart-script.js';
 
 type Query = Record<string, string | undefined>;
 
@@ -62,13 +61,6 @@ export function registerAnalysisPages(app: FastifyInstance, store: Store): void 
       return failed(reply, err);
     }
   });
-
-  app.get(WEEKLY_CHART_URL, async (_req, reply) =>
-    reply
-      .type('text/javascript; charset=utf-8')
-      .header('cache-control', 'no-cache')
-      .send(WEEKLY_CHART_SCRIPT),
-  );
 
   app.get<{ Params: { slug: string }; Querystring: Query }>('/patterns/:slug', async (req, reply) => {
     if (moveTokenToCookie(req, reply)) return reply;

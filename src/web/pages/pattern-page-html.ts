@@ -6,7 +6,8 @@
  */
 import type { patternDetail } from '../../analysis/patterns/pattern-detail.js';
 import { esc, layout } from './page-html.js';
-import { chartAssets, weekChart, weekTable } from './signals-html.js';
+import { chartAssets } from './chart-html.js';
+import { weekChart } from './signals-html.js';
 
 export type PatternDetail = Awaited<ReturnType<typeof patternDetail>>;
 
@@ -34,8 +35,7 @@ export function renderPatternPage(p: PatternDetail): string {
   const w = p.watch;
   const watch = w
     ? `<h2>Detector rate per week <span class="muted">${esc(w.detector)}</span></h2>
-${weekChart('rate-chart', w.weeks)}
-${weekTable('weeks', w.weeks)}
+${weekChart('rate-chart', 'weeks', `${w.detector} per week`, w.weeks)}
 ${
   w.rule
     ? `<p id="rule" data-x="${w.rule.x}" data-n="${w.rule.n}" data-lo="${w.rule.lo}" data-before-rate="${w.rule.before_rate}" data-regressed="${w.rule.regressed}">${esc(w.rule.reason)}${w.rule.regressed && p.status === 'validated' ? ` — <b>run <code>unsilo patterns watch ${esc(p.slug)}</code> to mark it regressed</b>` : ''}</p>`

@@ -6,24 +6,32 @@
 import type { signalsWeekly, WeekRate } from '../../analysis/signals/signal-weeks.js';
 import { esc, layout } from './page-html.js';
 import { pct } from './patterns-html.js';
-import { vendorAssets } from './vendor-assets.js';
-import { WEEKLY_CHART_URL } from './weekly-chart-script.js';
+import { chartAssets, chartFigure } from './chart-html.js';
 
 export type SignalWeekly = Awaited<ReturnType<typeof signalsWeekly>>[number];
 
 /**
- * A uPlot chart of `weeks` (rate line, interval band), drawn by /assets/weekly-chart.js from the JSON
- * island; `chartAssets` are the tags a page using it puts after its body.
+ * The rate per week as a uPlot chart with its Wilson band (chart-html.ts; /assets/charts.js draws it),
+ * holding `weekTable`'s table as its fallback; a week without sessions is a gap.
  */
-export function weekChart(id: string, weeks: readonly WeekRate[]): string {
-  const json = JSON.stringify(weeks.map((w) => ({ from: w.from, n: w.n, rate: w.rate, lo: w.lo, hi: w.hi })));
-  return `<figure class="weekly-chart" id="${esc(id)}"><div class="chart"></div><script type="application/json">${json.replaceAll('<', '\\u003c')}</script></figure>`;
+export function weekChart(id: string, tableId: string, caption: string, weeks: readonly WeekRate[]): string {
+  return chartFigure({
+    id,
+    caption,
+    spec: {
+      rows: 'weeks',
+      x: 'from',
+      xLabel: 'week',
+      xTicks: 'week',
+      y: { label: 'share of sessions flagged', unit: 'share' },
+      series: [{ field: 'rate', label: 'rate', color: '#b00020' }],
+      band: { lo: 'lo', hi: 'hi', label: '95 % CI', color: '#e7a3ae', fill: 'rgba(176,0,32,0.12)' },
+    },
+    data: { weeks: weeks.map((w) => (w.n === 0 ? { ...w, rate: null, lo: null, hi: null } : w)) },
+    table: weekTable(tableId, weeks),
+    note: 'Share of the sessions started that week that the signal flags; band: Wilson 95 % interval.',
+  });
 }
-
-export const chartAssets = (): string => {
-  const v = vendorAssets();
-  return `<link rel="stylesheet" href="${esc(v.uplotCss.url)}"><script src="${esc(v.uplot.url)}"></script><script src="${WEEKLY_CHART_URL}"></script>`;
-};
 
 export function weekTable(id: string, weeks: readonly WeekRate[]): string {
   const rows = weeks
@@ -43,12 +51,12 @@ export function renderSignalsPage(since: string, signals: readonly SignalWeekly[
 <h2>${esc(s.name)} <span class="muted">${esc(s.id)}</span></h2>
 <p>${esc(s.description)}. Flags a session ${esc(s.flag)}.${s.needs !== '—' ? ` <span class="muted">Needs ${esc(s.needs)}.</span>` : ''}</p>
 <p class="muted">Matches events where <code>${esc(s.where)}</code>.</p>
-${weekTable(`weeks-${s.name}`, s.weeks)}
+${weekChart(`chart-${s.name}`, `weeks-${s.name}`, `${s.name} per week`, s.weeks)}
 </section>`,
   );
   const body = `<h1>Signals</h1>
 <form method="get" action="/signals"><label>since <input name="since" value="${esc(since)}" placeholder="12w"></label><button>show</button></form>
 <p class="muted">The share of sessions each signal flags, per ISO week (sessions count in the week they start), with Wilson's 95 % interval — <code>unsilo signals weekly --since ${esc(since)}</code>. Signals pick sessions to read; they are never the verdict.</p>
-${sections.join('\n')}`;
+${sections.join('\n')}${chartAssets()}`;
   return layout('Signals', '/signals', body);
 }
