@@ -16,7 +16,6 @@ import { isoWeekLabel, isoWeekStart, WEEK } from '../stats/iso-week.js';
 import { wilsonInterval } from '../stats/proportion-interval.js';
 import { getChange, metricSignal, type Change } from './change-store.js';
 
-
 export interface WeekBin {
   /** The ISO week, e.g. 2026-W09. */
   week: string;

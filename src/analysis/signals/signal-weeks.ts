@@ -11,7 +11,6 @@ import { wilsonInterval } from '../stats/proportion-interval.js';
 import { computeSessionSignals, type SessionSignals } from './session-signals.js';
 import { SIGNALS, signalId } from './signal-catalog.js';
 
-
 export interface WeekRate {
   /** ISO week, e.g. 2026-W48. */
   week: string;
