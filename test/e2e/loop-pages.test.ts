@@ -147,6 +147,10 @@ describe('review queues, pattern and signals pages', () => {
       [5, 'rita'],
       [6, 'sam'],
     ]);
+    // The item's review page says who holds it; a free item says nothing.
+    const held = q!.reservations.find((r) => r.reviewer === 'sam')!;
+    expect(await get('/review/w48/6')).toContain(`held by <b>sam</b> until ${held.reserved_until}`);
+    expect(await get('/review/w48/7')).not.toContain('id="reservation"');
   });
 
   it("/patterns/:slug shows patterns detail's notes, sessions, history and weekly rates", async () => {

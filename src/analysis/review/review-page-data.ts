@@ -3,6 +3,7 @@
  * (session-page-data.ts) plus the queue position and progress, the latest verdict on the item, and
  * the patterns the picker offers (`patterns.list`, merged ones left out).
  */
+import { activeReservations, type Reservation } from './review-reservations.js';
 import { AnalysisNotFoundError, type AnalysisContext } from '../analysis-context.js';
 import { listPatterns } from '../patterns/pattern-actions.js';
 import { sessionPageData, type SessionPageData } from '../session/session-page-data.js';
@@ -24,6 +25,8 @@ export interface ReviewPageData extends SessionPageData {
   done: number;
   latest: Annotation | null;
   patterns: { slug: string; name: string; definition: string | null }[];
+  /** Who holds the item (`review show --next`), until when; null when no one does. */
+  reservation: Reservation | null;
 }
 
 export async function reviewPageData(
@@ -39,12 +42,13 @@ export async function reviewPageData(
   if (!item)
     throw new AnalysisNotFoundError(`queue "${queueName}" has no item ${position} (it has ${items.length})`);
   const latest = latestVerdicts(await queueAnnotations(ctx, queue.id));
-  const [page, patterns] = await Promise.all([
+  const [page, patterns, held] = await Promise.all([
     sessionPageData(ctx, item.session_id, from, spansFrom).catch((err: unknown) => {
       if (err instanceof AnalysisNotFoundError) return null;
       throw err;
     }),
     listPatterns(ctx),
+    activeReservations(ctx, queue.id, item.session_id),
   ]);
   return {
     ...(page ?? emptyPage(item.session_id)),
@@ -53,6 +57,7 @@ export async function reviewPageData(
     total: items.length,
     done: items.filter((i) => itemState(latest.get(i.session_id)) !== 'pending').length,
     latest: latest.get(item.session_id) ?? null,
+    reservation: held.get(item.session_id) ?? null,
     patterns: patterns
       .filter((p) => p.status !== 'merged')
       .map((p) => ({ slug: p.slug, name: p.name, definition: p.definition })),

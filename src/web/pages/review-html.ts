@@ -16,7 +16,7 @@ export function renderReviewPage(d: ReviewPageData): string {
   const here = `${base}/${d.position}`;
   const panel = `<aside aria-label="review">
 <p><b>${esc(d.queue)}</b> · item ${d.position} of ${d.total}<br><progress max="${d.total}" value="${d.done}"></progress><br><span class="muted small">${d.done} of ${d.total} reviewed</span></p>
-<p>verdict: <b id="verdict">none</b> <span class="muted small">(1 pass · 2 fail · 3 defer)</span></p>
+${d.reservation ? `<p id="reservation" class="small">held by <b>${esc(d.reservation.reviewer)}</b> until ${esc(d.reservation.reserved_until)} <span class="muted">(review show --next gives it to no one else)</span></p>\n` : ''}<p>verdict: <b id="verdict">none</b> <span class="muted small">(1 pass · 2 fail · 3 defer)</span></p>
 <p>first failure: <a id="first-link" href="#"><code id="first-event">—</code></a> <span class="muted small">(f)</span></p>
 <label for="note">note <span class="muted small">(n; Esc leaves it)</span></label><textarea id="note">${esc(d.latest?.body ?? '')}</textarea>
 <p>patterns <span class="muted small">(t)</span>: <span id="chips"></span></p>
