@@ -1,13 +1,14 @@
 /**
  * Per-session signal values and flags for the sessions in a scope. The counts come from SQL
- * (signal-sql.ts); the two chapter-relative flags are computed here over the same rows, so every
+ * (signal-sql.ts), for a window through the stored table (signal-table.ts); the two chapter-relative flags are computed here over the same rows, so every
  * store flags alike: long_session above the chapter's 90th percentile of prompts (linear
  * interpolation), cost_per_prompt above 3× the chapter's median. Sessions without a chapter form
  * their own group.
  */
-import type { CellValue, Store } from '../../store/store.js';
+import type { CellValue, QueryResult, Store } from '../../store/store.js';
 import { SIGNALS, type SignalDef } from './signal-catalog.js';
 import { sessionSignalsSql, type SignalScope } from './signal-sql.js';
+import { readSessionSignals } from './signal-table.js';
 
 export interface SessionSignals {
   session_id: string;
@@ -28,9 +29,17 @@ export interface SessionSignals {
 
 const text = (v: CellValue | undefined): string | null => (v === null || v === undefined ? null : String(v));
 
+/**
+ * One session (`scope.session`) is computed from its events; a window or the whole store is read
+ * from the stored signals, refreshed first (signal-table.ts): the same rows either way.
+ */
 export async function computeSessionSignals(store: Store, scope: SignalScope): Promise<SessionSignals[]> {
-  const q = sessionSignalsSql(store.dialect, scope);
-  const r = await store.query(q.sql, q.params);
+  let r: QueryResult;
+  if (scope.session === undefined) r = await readSessionSignals(store, scope);
+  else {
+    const q = sessionSignalsSql(store.dialect, scope);
+    r = await store.query(q.sql, q.params);
+  }
   const col = new Map(r.columns.map((c, i) => [c, i]));
   const get = (row: CellValue[], c: string): CellValue | undefined => row[col.get(c) ?? -1];
   const sessions = r.rows.map((row): SessionSignals => {

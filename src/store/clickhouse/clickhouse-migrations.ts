@@ -5,7 +5,7 @@
  * `schema_migrations` records what ran (one row per version; ReplacingMergeTree collapses doubles).
  * After the versioned steps, columns that schema.ts has and a table lacks are added, as on DuckDB.
  */
-import { analysisDdl } from './clickhouse-analysis-schema.js';
+import { analysisDdl, sessionSignalsDdl } from './clickhouse-analysis-schema.js';
 import type { ChClient } from './clickhouse-client.js';
 import {
   addColumnsDdl,
@@ -30,6 +30,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 4,
     name: 'error analysis: review_queues, review_items, annotations, pattern_revisions, note_patterns, session_labels, changes, measurements',
     statements: analysisDdl,
+  },
+  {
+    version: 6,
+    name: 'stored session signals: session_signals, session_changes',
+    statements: sessionSignalsDdl,
   },
 ];
 

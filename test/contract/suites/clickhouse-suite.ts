@@ -110,8 +110,10 @@ export function clickhouseSuite(name: string, target: () => Promise<ClickhouseTa
         'review_items',
         'review_queues',
         'schema_migrations',
+        'session_changes',
         'session_context',
         'session_labels',
+        'session_signals',
         'spans',
       ]);
     });
