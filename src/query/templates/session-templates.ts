@@ -15,11 +15,6 @@ const MIN_FAILURES: OptionSpec = {
 
 /** How many rows of the group meet `cond` (plain SQL both engines speak). */
 export const count = (cond: string): string => `sum(CASE WHEN ${cond} THEN 1 ELSE 0 END)`;
-/**
- * The same as a filtered count (standard SQL both engines speak): a 64-bit count rather than a sum,
- * which on DuckDB is a 128-bit integer and markedly slower over millions of events.
- */
-const countWhere = (cond: string): string => `count(*) FILTER (WHERE ${cond})`;
 const failedTool = `event_name = 'tool_result' AND success = false`;
 const failedValidation = `validation_kind IS NOT NULL AND success = false`;
 const sessionCost = `coalesce(sum(CASE WHEN event_name = 'api_request' THEN cost_usd END), 0)`;
@@ -35,12 +30,12 @@ export const SESSION_TEMPLATES: QueryTemplate[] = [
        ${ctx.d.formatTime('min(ts)', '%Y-%m-%d %H:%M:%S')} AS started,
        ${ctx.d.formatTime('max(ts)', '%Y-%m-%d %H:%M:%S')} AS ended,
        ${ctx.d.round(`${ctx.d.msBetween('min(ts)', 'max(ts)')} / 1000.0`, 1)} AS duration_s,
-       ${countWhere(`event_name = 'user_prompt'`)} AS prompts,
-       ${countWhere(`event_name = 'api_request'`)} AS api_requests,
-       ${countWhere(`event_name = 'tool_result'`)} AS tool_calls,
-       ${countWhere(failedTool)} AS tool_failures,
-       ${countWhere(failedValidation)} AS validation_failures,
-       ${countWhere(`event_name = 'api_error'`)} AS api_errors,
+       ${count(`event_name = 'user_prompt'`)} AS prompts,
+       ${count(`event_name = 'api_request'`)} AS api_requests,
+       ${count(`event_name = 'tool_result'`)} AS tool_calls,
+       ${count(failedTool)} AS tool_failures,
+       ${count(failedValidation)} AS validation_failures,
+       ${count(`event_name = 'api_error'`)} AS api_errors,
        ${ctx.d.round(sessionCost, 6)} AS cost_usd,
        ${ctx.d.lastValue('feature', 'ts')} AS feature, ${ctx.d.lastValue('chapter', 'ts')} AS chapter,
        ${ctx.d.lastValue('git_branch', 'ts')} AS git_branch, ${ctx.d.lastValue('repo', 'ts')} AS repo
