@@ -18,12 +18,11 @@
  * Events written around the store (raw SQL into the events table) are not recorded as changes.
  * The chapter-relative flags are computed over the read rows (session-signals.ts), as before.
  */
-import type { ParamValue } from '../../store/dialect.js';
+import { sqlTime } from '../../store/dialect.js';
 import type { QueryResult, Store } from '../../store/store.js';
 import { nextSeq } from '../analysis-context.js';
 import { SIGNALS, signalId } from './signal-catalog.js';
 import { binder, SESSION_COLUMNS, sessionSignalsQuery, type SignalScope } from './signal-sql.js';
-import { sqlTime } from '../../store/dialect.js';
 
 /** Bump when the SQL of the stored columns changes without a detector version changing. */
 const FORMAT = 1;
@@ -41,7 +40,7 @@ const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(
 const running = new WeakMap<Store, Promise<void>>();
 
 /** Brings `session_signals` up to date with the events (see the header). */
-export function refreshSessionSignals(store: Store): Promise<void> {
+function refreshSessionSignals(store: Store): Promise<void> {
   const next = (running.get(store) ?? Promise.resolve()).then(() => refresh(store));
   running.set(
     store,
@@ -115,5 +114,5 @@ SELECT ${STORED.map((c) => `s.${c} AS ${c}`).join(', ')}
 FROM session_signals s INNER JOIN latest l ON l.session_id = s.session_id AND l.seq = s.seq
 WHERE ${where.join(' AND ')}
 ORDER BY s.session_id`;
-  return store.query(sql, b.params as ParamValue[]);
+  return store.query(sql, b.params);
 }
