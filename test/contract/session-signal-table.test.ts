@@ -7,7 +7,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { nextSeq } from '../../src/analysis/analysis-context.js';
-import { computeSessionSignals, type SessionSignals } from '../../src/analysis/signals/session-signals.js';
+import {
+  computeSessionSignals,
+  sessionFlags,
+  type SessionSignals,
+} from '../../src/analysis/signals/session-signals.js';
 import { DETECTORS, MARGIN_MS } from '../../src/analysis/signals/signal-table.js';
 import type { Store } from '../../src/store/store.js';
 import { eventRow } from '../fixtures/rows.js';
@@ -73,6 +77,19 @@ describe.each(STORES)('stored session signals on $name', (storeCase) => {
     const got = await stored();
     expect([...got.keys()].sort()).toEqual(data.sessions.map((s) => s.id).sort());
     for (const plan of data.sessions) expect(own(got.get(plan.id)!)).toEqual(own(await live(plan.id)));
+  });
+
+  it('flags a page of sessions as the whole window flags them', async () => {
+    const all = await stored();
+    const names = (s: SessionSignals): string[] => Object.keys(s.flags).filter((n) => s.flags[n]);
+    const page = data.sessions.slice(4, 14).map((s) => s.id);
+    const flags = await sessionFlags(store, WINDOW, page);
+    expect([...flags.keys()].sort()).toEqual([...page].sort());
+    for (const id of page) expect(flags.get(id), id).toEqual(names(all.get(id)!));
+    // Some of the page is flagged by a chapter-relative signal or a count (the comparison is not empty).
+    expect(page.some((id) => flags.get(id)!.length > 0)).toBe(true);
+    const every = await sessionFlags(store, WINDOW);
+    expect(every.size).toBe(all.size);
   });
 
   it('recomputes only the sessions that changed', async () => {

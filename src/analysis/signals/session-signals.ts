@@ -40,9 +40,37 @@ export async function computeSessionSignals(store: Store, scope: SignalScope): P
     const q = sessionSignalsSql(store.dialect, scope);
     r = await store.query(q.sql, q.params);
   }
+  const sessions = toSessionSignals(r);
+  flagRelative(sessions, chapterReferences(sessions));
+  return sessions;
+}
+
+/**
+ * The signals flagging each session that started in a window, as `computeSessionSignals` flags
+ * them; for only `sessions` when given (a page of a list): the chapter references still come from
+ * every session of the window, but only their chapter, prompts and cost are read.
+ */
+export async function sessionFlags(
+  store: Store,
+  scope: Omit<SignalScope, 'session'>,
+  sessions?: readonly string[],
+): Promise<Map<string, string[]>> {
+  const mine = toSessionSignals(await readSessionSignals(store, scope, undefined, sessions));
+  const population =
+    sessions === undefined
+      ? mine
+      : toSessionSignals(
+          await readSessionSignals(store, scope, ['session_id', 'chapter', 'prompts', 'cost_usd']),
+        );
+  flagRelative(mine, chapterReferences(population));
+  return new Map(mine.map((s) => [s.session_id, SIGNALS.map((x) => x.name).filter((n) => s.flags[n])]));
+}
+
+/** Rows of `sessionSignalsSql`'s columns (missing ones read as null / 0) as sessions, without the relative flags. */
+function toSessionSignals(r: QueryResult): SessionSignals[] {
   const col = new Map(r.columns.map((c, i) => [c, i]));
   const get = (row: CellValue[], c: string): CellValue | undefined => row[col.get(c) ?? -1];
-  const sessions = r.rows.map((row): SessionSignals => {
+  return r.rows.map((row): SessionSignals => {
     const prompts = Number(get(row, 'prompts') ?? 0);
     const cost = Number(get(row, 'cost_usd') ?? 0);
     const values: Record<string, number> = {};
@@ -69,8 +97,6 @@ export async function computeSessionSignals(store: Store, scope: SignalScope): P
       flags,
     };
   });
-  flagRelative(sessions);
-  return sessions;
 }
 
 /** The q-quantile of sorted values, interpolating linearly (R type 7, DuckDB's quantile_cont). */
@@ -102,8 +128,10 @@ export function chapterReferences(
   return refs;
 }
 
-function flagRelative(sessions: SessionSignals[]): void {
-  const refs = chapterReferences(sessions);
+function flagRelative(
+  sessions: SessionSignals[],
+  refs: ReadonlyMap<string, { p90Prompts: number; medianCost: number }>,
+): void {
   for (const s of sessions) {
     const ref = refs.get(s.chapter ?? '')!;
     s.flags.long_session = s.values.long_session! > ref.p90Prompts;

@@ -95,8 +95,16 @@ FROM (${sessionSignalsQuery(store.dialect, {}, b, sessions)}) AS computed`;
   await store.query(sql, b.params);
 }
 
-/** The stored rows of the sessions that started in the scope (`since`, `until`), by session id. */
-export async function readSessionSignals(store: Store, scope: SignalScope): Promise<QueryResult> {
+/**
+ * The stored rows of the sessions that started in the scope (`since`, `until`), by session id:
+ * `columns` of them (default: every stored column), of only `sessions` when given.
+ */
+export async function readSessionSignals(
+  store: Store,
+  scope: SignalScope,
+  columns: readonly string[] = STORED,
+  sessions?: readonly string[],
+): Promise<QueryResult> {
   await refreshSessionSignals(store);
   const d = store.dialect;
   const b = binder(d);
@@ -104,13 +112,15 @@ export async function readSessionSignals(store: Store, scope: SignalScope): Prom
   const where = [`s.detectors = ${fp()}`];
   if (scope.since) where.push(`s.start_ts >= ${d.toTimestamp(b.p(sqlTime(scope.since)))}`);
   if (scope.until) where.push(`s.start_ts < ${d.toTimestamp(b.p(sqlTime(scope.until)))}`);
+  if (sessions?.length === 0) return { columns: [...columns], rows: [] };
+  if (sessions) where.push(`s.session_id IN (${sessions.map((x) => b.p(x)).join(', ')})`);
   const sql = `WITH latest AS (
   SELECT session_id, max(seq) AS seq FROM session_signals
   WHERE detectors = ${fp()} AND session_id <> '*' AND computed_at >= (
     SELECT max(computed_at) FROM session_signals WHERE session_id = '*' AND detectors = ${fp()})
   GROUP BY session_id
 )
-SELECT ${STORED.map((c) => `s.${c} AS ${c}`).join(', ')}
+SELECT ${columns.map((c) => `s.${c} AS ${c}`).join(', ')}
 FROM session_signals s INNER JOIN latest l ON l.session_id = s.session_id AND l.seq = s.seq
 WHERE ${where.join(' AND ')}
 ORDER BY s.session_id`;
