@@ -1,13 +1,14 @@
 /**
  * Per-session signal values and flags for the sessions in a scope. The counts come from SQL
- * (signal-sql.ts); the two chapter-relative flags are computed here over the same rows, so every
+ * (signal-sql.ts), for a window through the stored table (signal-table.ts); the two chapter-relative flags are computed here over the same rows, so every
  * store flags alike: long_session above the chapter's 90th percentile of prompts (linear
  * interpolation), cost_per_prompt above 3× the chapter's median. Sessions without a chapter form
  * their own group.
  */
-import type { CellValue, Store } from '../../store/store.js';
+import type { CellValue, QueryResult, Store } from '../../store/store.js';
 import { SIGNALS, type SignalDef } from './signal-catalog.js';
 import { sessionSignalsSql, type SignalScope } from './signal-sql.js';
+import { readSessionSignals } from './signal-table.js';
 
 export interface SessionSignals {
   session_id: string;
@@ -28,12 +29,48 @@ export interface SessionSignals {
 
 const text = (v: CellValue | undefined): string | null => (v === null || v === undefined ? null : String(v));
 
+/**
+ * One session (`scope.session`) is computed from its events; a window or the whole store is read
+ * from the stored signals, refreshed first (signal-table.ts): the same rows either way.
+ */
 export async function computeSessionSignals(store: Store, scope: SignalScope): Promise<SessionSignals[]> {
-  const q = sessionSignalsSql(store.dialect, scope);
-  const r = await store.query(q.sql, q.params);
+  let r: QueryResult;
+  if (scope.session === undefined) r = await readSessionSignals(store, scope);
+  else {
+    const q = sessionSignalsSql(store.dialect, scope);
+    r = await store.query(q.sql, q.params);
+  }
+  const sessions = toSessionSignals(r);
+  flagRelative(sessions, chapterReferences(sessions));
+  return sessions;
+}
+
+/**
+ * The signals flagging each session that started in a window, as `computeSessionSignals` flags
+ * them; for only `sessions` when given (a page of a list): the chapter references still come from
+ * every session of the window, but only their chapter, prompts and cost are read.
+ */
+export async function sessionFlags(
+  store: Store,
+  scope: Omit<SignalScope, 'session'>,
+  sessions?: readonly string[],
+): Promise<Map<string, string[]>> {
+  const mine = toSessionSignals(await readSessionSignals(store, scope, undefined, sessions));
+  const population =
+    sessions === undefined
+      ? mine
+      : toSessionSignals(
+          await readSessionSignals(store, scope, ['session_id', 'chapter', 'prompts', 'cost_usd']),
+        );
+  flagRelative(mine, chapterReferences(population));
+  return new Map(mine.map((s) => [s.session_id, SIGNALS.map((x) => x.name).filter((n) => s.flags[n])]));
+}
+
+/** Rows of `sessionSignalsSql`'s columns (missing ones read as null / 0) as sessions, without the relative flags. */
+function toSessionSignals(r: QueryResult): SessionSignals[] {
   const col = new Map(r.columns.map((c, i) => [c, i]));
   const get = (row: CellValue[], c: string): CellValue | undefined => row[col.get(c) ?? -1];
-  const sessions = r.rows.map((row): SessionSignals => {
+  return r.rows.map((row): SessionSignals => {
     const prompts = Number(get(row, 'prompts') ?? 0);
     const cost = Number(get(row, 'cost_usd') ?? 0);
     const values: Record<string, number> = {};
@@ -60,8 +97,6 @@ export async function computeSessionSignals(store: Store, scope: SignalScope): P
       flags,
     };
   });
-  flagRelative(sessions);
-  return sessions;
 }
 
 /** The q-quantile of sorted values, interpolating linearly (R type 7, DuckDB's quantile_cont). */
@@ -93,8 +128,10 @@ export function chapterReferences(
   return refs;
 }
 
-function flagRelative(sessions: SessionSignals[]): void {
-  const refs = chapterReferences(sessions);
+function flagRelative(
+  sessions: SessionSignals[],
+  refs: ReadonlyMap<string, { p90Prompts: number; medianCost: number }>,
+): void {
   for (const s of sessions) {
     const ref = refs.get(s.chapter ?? '')!;
     s.flags.long_session = s.values.long_session! > ref.p90Prompts;

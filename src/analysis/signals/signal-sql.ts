@@ -85,6 +85,19 @@ export const SESSION_COLUMNS = [
  */
 export function sessionSignalsSql(d: Dialect, scope: SignalScope): Sql {
   const b = binder(d);
+  return { sql: sessionSignalsQuery(d, scope, b), params: b.params };
+}
+
+/**
+ * The query of `sessionSignalsSql` with parameters bound through `b`; `sessions` limits it to those
+ * sessions (whole sessions, as `session` does for one).
+ */
+export function sessionSignalsQuery(
+  d: Dialect,
+  scope: SignalScope,
+  b: ReturnType<typeof binder>,
+  sessions?: readonly string[],
+): string {
   const count = (s: { name: string; where: string }): string =>
     `sum(CASE WHEN ${s.where} THEN 1 ELSE 0 END) AS ${s.name}`;
   const plain = SIGNALS.filter((s) => s.kind === 'count' && !s.windowed);
@@ -101,8 +114,9 @@ export function sessionSignalsSql(d: Dialect, scope: SignalScope): Sql {
     started.push(`min(ts) < ${t}`);
   }
   if (scope.session !== undefined) inWindow.push(`session_id = ${b.p(scope.session)}`);
+  if (sessions) inWindow.push(`session_id IN (${sessions.map((x) => b.p(x)).join(', ')})`);
   const notDoctor = `event_name <> '${DOCTOR_EVENT}'`;
-  const sql = `WITH scope AS (
+  return `WITH scope AS (
   SELECT DISTINCT session_id FROM events
   WHERE ${[notDoctor, 'session_id IS NOT NULL', ...inWindow].join(' AND ')}
 ), base AS (
@@ -123,7 +137,6 @@ SELECT ${[...SESSION_COLUMNS, ...plain.map((s) => s.name)].map((c) => `base.${c}
 FROM base LEFT JOIN loops ON loops.session_id = base.session_id
   LEFT JOIN reruns ON reruns.session_id = base.session_id
 ORDER BY base.session_id`;
-  return { sql, params: b.params };
 }
 
 /**

@@ -15,6 +15,11 @@ const MIN_FAILURES: OptionSpec = {
 
 /** How many rows of the group meet `cond` (plain SQL both engines speak). */
 export const count = (cond: string): string => `sum(CASE WHEN ${cond} THEN 1 ELSE 0 END)`;
+/**
+ * The same count as a 64-bit integer: DuckDB sums integers into a 128-bit one, which costs more to
+ * read out (≈13 % of the `sessions` template at 10 M events); the value is the same.
+ */
+const count64 = (cond: string): string => `CAST(${count(cond)} AS BIGINT)`;
 const failedTool = `event_name = 'tool_result' AND success = false`;
 const failedValidation = `validation_kind IS NOT NULL AND success = false`;
 const sessionCost = `coalesce(sum(CASE WHEN event_name = 'api_request' THEN cost_usd END), 0)`;
@@ -30,12 +35,12 @@ export const SESSION_TEMPLATES: QueryTemplate[] = [
        ${ctx.d.formatTime('min(ts)', '%Y-%m-%d %H:%M:%S')} AS started,
        ${ctx.d.formatTime('max(ts)', '%Y-%m-%d %H:%M:%S')} AS ended,
        ${ctx.d.round(`${ctx.d.msBetween('min(ts)', 'max(ts)')} / 1000.0`, 1)} AS duration_s,
-       ${count(`event_name = 'user_prompt'`)} AS prompts,
-       ${count(`event_name = 'api_request'`)} AS api_requests,
-       ${count(`event_name = 'tool_result'`)} AS tool_calls,
-       ${count(failedTool)} AS tool_failures,
-       ${count(failedValidation)} AS validation_failures,
-       ${count(`event_name = 'api_error'`)} AS api_errors,
+       ${count64(`event_name = 'user_prompt'`)} AS prompts,
+       ${count64(`event_name = 'api_request'`)} AS api_requests,
+       ${count64(`event_name = 'tool_result'`)} AS tool_calls,
+       ${count64(failedTool)} AS tool_failures,
+       ${count64(failedValidation)} AS validation_failures,
+       ${count64(`event_name = 'api_error'`)} AS api_errors,
        ${ctx.d.round(sessionCost, 6)} AS cost_usd,
        ${ctx.d.lastValue('feature', 'ts')} AS feature, ${ctx.d.lastValue('chapter', 'ts')} AS chapter,
        ${ctx.d.lastValue('git_branch', 'ts')} AS git_branch, ${ctx.d.lastValue('repo', 'ts')} AS repo

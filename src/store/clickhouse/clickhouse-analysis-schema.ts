@@ -79,6 +79,49 @@ const TABLES: readonly AnalysisTable[] = [
 const table = (l: Layout, t: AnalysisTable): string[] =>
   tableDdl(l, t.name, t.columns, `ORDER BY (${t.orderBy})`, t.shardBy, { family: 'MergeTree' });
 
+/**
+ * Migration 6: each session's stored signal counts and summary (recomputable; the latest `seq` per
+ * session wins) and the latest time each session's events changed. `session_changes` is a
+ * ReplacingMergeTree keyed by session: the writes append a row per session and batch, merges keep the
+ * latest (readers take max(changed_at), so no FINAL is needed).
+ */
+export function sessionSignalsDdl(l: Layout): string[] {
+  const n = (t: string): string => `Nullable(${t})`;
+  const counts = [
+    'validation_failures',
+    'validation_reruns',
+    'tool_retry_loop',
+    'edit_failures',
+    'api_errors',
+    'api_retries_exhausted',
+    'user_rejections',
+    'compactions',
+  ].map((c) => `${c} ${n('Int64')}`);
+  return [
+    ...tableDdl(
+      l,
+      'session_signals',
+      [
+        'session_id String, detectors String, computed_at Int64, seq Int64',
+        `start_ts ${n(TS)}, end_ts ${n(TS)}, member ${TEXT}, chapter ${TEXT}, feature ${TEXT}`,
+        `cc_version ${TEXT}, model ${TEXT}, prompts ${n('Int64')}, cost_usd ${n('Float64')}`,
+        ...counts,
+      ].join(', '),
+      'ORDER BY (session_id, seq)',
+      'cityHash64(session_id)',
+      { family: 'MergeTree' },
+    ),
+    ...tableDdl(
+      l,
+      'session_changes',
+      'session_id String, changed_at Int64',
+      'ORDER BY session_id',
+      'cityHash64(session_id)',
+      { family: 'ReplacingMergeTree', version: 'changed_at' },
+    ),
+  ];
+}
+
 export function analysisDdl(l: Layout): string[] {
   return TABLES.flatMap((t) => table(l, t));
 }

@@ -5,7 +5,7 @@
  * `schema_migrations` records what ran (one row per version; ReplacingMergeTree collapses doubles).
  * After the versioned steps, columns that schema.ts has and a table lacks are added, as on DuckDB.
  */
-import { analysisDdl, reservationsDdl } from './clickhouse-analysis-schema.js';
+import { analysisDdl, reservationsDdl, sessionSignalsDdl } from './clickhouse-analysis-schema.js';
 import type { ChClient } from './clickhouse-client.js';
 import {
   addColumnsDdl,
@@ -36,6 +36,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 5,
     name: 'review_reservations; note_patterns.source, .confirmed; pattern_revisions.detector',
     statements: reservationsDdl,
+  },
+  {
+    version: 6,
+    name: 'stored session signals: session_signals, session_changes',
+    statements: sessionSignalsDdl,
   },
   { version: 7, name: 'tool_outcomes', statements: toolOutcomesDdl },
 ];

@@ -77,6 +77,11 @@ export class ClickhouseRetention implements StoreRetention {
     return `\`${l.database}\`.${storageName(l, table)}${l.cluster ? ` ON CLUSTER \`${l.cluster}\`` : ''}`;
   }
 
+  /** Every session's stored signals are stale (session_changes `*`, see clickhouse-writes.ts). */
+  private markAllSessions(): Promise<void> {
+    return this.a.ch().insert('session_changes', [{ session_id: '*', changed_at: Date.now() }]);
+  }
+
   private async count(table: RetainedTable, where: string): Promise<number> {
     return num((await select(this.a, `SELECT count() FROM ${table} WHERE ${where}`))[0]?.[0]);
   }
@@ -99,6 +104,8 @@ export class ClickhouseRetention implements StoreRetention {
           query: `ALTER TABLE ${this.storage(table)} UPDATE ${CONTENT_SQL_CH[table].set} WHERE ${where}`,
           settings: { mutations_sync: 2 },
         });
+      // Cleared commands change the signals that compare tool inputs: every session is recomputed.
+      if (clear && table === 'events' && counts[table] > 0) await this.markAllSessions();
     }
     return counts;
   }
@@ -125,6 +132,7 @@ export class ClickhouseRetention implements StoreRetention {
         await rm(file, { force: true });
       throw err;
     }
+    if (table === 'events') await this.markAllSessions();
     const left = await this.count(table, where);
     if (left !== 0)
       throw new Error(

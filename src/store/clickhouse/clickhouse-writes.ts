@@ -58,8 +58,29 @@ export async function writeBatch(t: WriteTarget, batch: RowBatch): Promise<Write
     spans: await writeTable(t, SPANS, batch.spans),
     metrics: await writeTable(t, METRICS, batch.metrics),
   };
-  if (result.events.inserted > 0) await applyContexts(t, batch.events, true);
+  if (result.events.inserted > 0) {
+    await applyContexts(t, batch.events, true);
+    await markSessions(t, batch.events);
+  }
   return result;
+}
+
+/**
+ * Records that these sessions' events changed (session_changes), after the events are stored: a
+ * signal refresh that started before this time recomputes them (src/analysis/signals/signal-table.ts).
+ */
+export async function markSessions(
+  t: WriteTarget,
+  events: readonly { session_id: string | null }[],
+): Promise<void> {
+  const sessions = new Set(events.map((e) => e.session_id).filter((s): s is string => s !== null));
+  if (sessions.size === 0) return;
+  const changed_at = Date.now();
+  await t.ch.insert(
+    'session_changes',
+    [...sessions].map((session_id) => ({ session_id, changed_at })),
+    t.insert,
+  );
 }
 
 async function writeTable<Row extends { key: string }>(
@@ -154,4 +175,5 @@ export async function writeContextRows(t: WriteTarget, rows: SessionContextRow[]
     rows.map((r) => ({ session_id: r.session_id, ts: r.ts })),
     false,
   );
+  await markSessions(t, rows);
 }

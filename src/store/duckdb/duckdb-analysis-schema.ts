@@ -5,6 +5,11 @@
  * (`revised_at`), so ClickHouse can hold the same tables as ReplacingMergeTree / MergeTree without
  * UPDATE. Times are naive UTC; JSON is text. Columns added after the first release are added with
  * ALTER … ADD COLUMN IF NOT EXISTS (with the default older rows read as), as ClickHouse's migration 5 does.
+ *
+ * `session_signals` holds each session's signal counts and summary, recomputable at any time from the
+ * events (src/analysis/signals/signal-table.ts); `session_changes` is the latest time (ms) each
+ * session's events changed, upserted by the store's own writes in the same transaction (a session id
+ * of `*` means every session: retention deleted or cleared events).
  */
 export const ANALYSIS_DDL: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS review_queues (id VARCHAR NOT NULL, name VARCHAR NOT NULL, spec VARCHAR NOT NULL,
@@ -33,4 +38,23 @@ export const ANALYSIS_DDL: readonly string[] = [
   `ALTER TABLE note_patterns ADD COLUMN IF NOT EXISTS source VARCHAR DEFAULT 'human'`,
   `ALTER TABLE note_patterns ADD COLUMN IF NOT EXISTS confirmed BOOLEAN DEFAULT true`,
   `ALTER TABLE pattern_revisions ADD COLUMN IF NOT EXISTS detector VARCHAR`,
+  `CREATE TABLE IF NOT EXISTS session_signals (session_id VARCHAR NOT NULL, detectors VARCHAR NOT NULL,
+    computed_at BIGINT NOT NULL, seq BIGINT NOT NULL, start_ts TIMESTAMP, end_ts TIMESTAMP, member VARCHAR,
+    chapter VARCHAR, feature VARCHAR, cc_version VARCHAR, model VARCHAR, prompts BIGINT, cost_usd DOUBLE,
+    validation_failures BIGINT, validation_reruns BIGINT, tool_retry_loop BIGINT, edit_failures BIGINT,
+    api_errors BIGINT, api_retries_exhausted BIGINT, user_rejections BIGINT, compactions BIGINT)`,
+  'CREATE TABLE IF NOT EXISTS session_changes (session_id VARCHAR PRIMARY KEY, changed_at BIGINT NOT NULL)',
 ];
+
+/**
+ * Marks the sessions of the events `from` (a table or subquery with `session_id`) as changed at
+ * `$<param>` (ms), within the caller's transaction.
+ */
+export const markSessionsSql = (from: string, param: number): string =>
+  `INSERT INTO session_changes (session_id, changed_at)
+    SELECT DISTINCT session_id, $${param} FROM ${from} WHERE session_id IS NOT NULL
+    ON CONFLICT (session_id) DO UPDATE SET changed_at = greatest(session_changes.changed_at, excluded.changed_at)`;
+
+/** Marks every session as changed (retention deleted or cleared events). */
+export const markAllSessionsSql = (param: number): string =>
+  markSessionsSql(`(SELECT '*' AS session_id)`, param);

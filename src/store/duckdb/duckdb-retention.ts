@@ -30,6 +30,7 @@ import {
   type TimeSlice,
   rangeCondition,
 } from '../store-retention.js';
+import { markAllSessionsSql } from './duckdb-analysis-schema.js';
 import { CONTENT_SQL } from './duckdb-content.js';
 import { columnList } from './duckdb-schema.js';
 import { duckdbUsage, num, rows, type DuckdbAccess } from './duckdb-usage.js';
@@ -63,6 +64,8 @@ export class DuckdbRetention implements StoreRetention {
           counts[table] = (
             await conn.run(`UPDATE ${table} SET ${CONTENT_SQL[table].set} WHERE ${where}`)
           ).rowsChanged;
+          // Cleared commands change the signals that compare tool inputs: every session is recomputed.
+          if (table === 'events' && counts[table] > 0) await conn.run(markAllSessionsSql(1), [Date.now()]);
         } else {
           const [r] = await rows<[unknown]>(conn, `SELECT count(*) FROM ${table} WHERE ${where}`);
           counts[table] = num(r?.[0]);
@@ -108,6 +111,7 @@ export class DuckdbRetention implements StoreRetention {
           await fsyncPath(path.dirname(file));
         }
         const deleted = (await conn.run(`DELETE FROM ${slice.table} WHERE ${where}`)).rowsChanged;
+        if (slice.table === 'events' && deleted > 0) await conn.run(markAllSessionsSql(1), [Date.now()]);
         if (archived !== null && deleted !== archived) {
           throw new Error(`archived ${archived} rows of ${slice.table} but ${deleted} matched the delete`);
         }

@@ -40,7 +40,7 @@ import { duckdbDialect } from './duckdb-dialect.js';
 import { openDuckdb } from './duckdb-instance.js';
 import { DuckdbRetention } from './duckdb-retention.js';
 import { rekeySharedIds } from './duckdb-rekey.js';
-import { ANALYSIS_DDL } from './duckdb-analysis-schema.js';
+import { ANALYSIS_DDL, markSessionsSql } from './duckdb-analysis-schema.js';
 import {
   columnList,
   duckdbDdl,
@@ -219,6 +219,7 @@ export class DuckdbStore implements Store {
       if (this.hasContexts && batch.events.length > 0) {
         await conn.run(applyContextSql(`SELECT key, session_id, ts FROM ${stagingName('events')}`));
       }
+      if (result.events.inserted > 0) await conn.run(markSessionsSql(stagingName('events'), 1), [Date.now()]);
       await conn.run('COMMIT');
       return result;
     } catch (err) {
@@ -316,6 +317,10 @@ export class DuckdbStore implements Store {
           applyContextSql(`SELECT key, session_id, ts FROM events WHERE session_id IN (${list})`),
           sessions,
         );
+        await conn.run(markSessionsSql(`(SELECT unnest([${list}]) AS session_id)`, sessions.length + 1), [
+          ...sessions,
+          Date.now(),
+        ]);
         await conn.run('COMMIT');
         this.hasContexts = true;
       } catch (err) {

@@ -6,14 +6,14 @@
  * token like /review (the collector's read hook; page-auth.ts moves ?token= into a cookie).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { computeSessionSignals } from '../../analysis/signals/session-signals.js';
+import { sessionFlags } from '../../analysis/signals/session-signals.js';
 import { SIGNALS } from '../../analysis/signals/signal-catalog.js';
 import { parseTime, QueryParamError } from '../../query/query-filters.js';
 import type { QueryService } from '../../query/query-service.js';
 import type { QueryResult } from '../../store/store.js';
 import { moveTokenToCookie } from './page-auth.js';
 import { OVERVIEW_TEMPLATES, renderOverviewPage, type OverviewTemplate } from './overview-html.js';
-import { renderSessionsPage, type SessionsFilter } from './sessions-html.js';
+import { PAGE_SIZE, renderSessionsPage, type SessionsFilter } from './sessions-html.js';
 
 type Query = Record<string, string | undefined>;
 
@@ -68,11 +68,13 @@ export function registerOverviewPages(app: FastifyInstance, svc: QueryService): 
         member: q.member,
         chapter: q.chapter,
       });
-      const scoped = await computeSessionSignals(svc.store, { since: r.sinceAt, until: r.untilAt });
-      const flags = new Map(
-        scoped.map((s) => [s.session_id, SIGNALS.map((x) => x.name).filter((n) => s.flags[n])]),
-      );
       const id = result.columns.indexOf('session_id');
+      // Without a signal filter only the page's sessions need their flags (read from the stored
+      // signals); with one, every session of the range is needed to filter.
+      const shown = signal
+        ? undefined
+        : result.rows.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE).map((row) => String(row[id]));
+      const flags = await sessionFlags(svc.store, { since: r.sinceAt, until: r.untilAt }, shown);
       const rows = signal
         ? result.rows.filter((row) => flags.get(String(row[id]))?.includes(signal))
         : result.rows;

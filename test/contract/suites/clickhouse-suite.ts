@@ -111,8 +111,10 @@ export function clickhouseSuite(name: string, target: () => Promise<ClickhouseTa
         'review_queues',
         'review_reservations',
         'schema_migrations',
+        'session_changes',
         'session_context',
         'session_labels',
+        'session_signals',
         'spans',
         'tool_outcomes',
       ]);
