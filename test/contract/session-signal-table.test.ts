@@ -1,7 +1,7 @@
 /**
  * The stored session signals (src/analysis/signals/signal-table.ts) on every store: what a window
- * reads from `session_signals` equals what the events give now — after a late event, a session
- * context applied later, retention deleting events — and rows of another detector version are never
+ * reads from `session_signals` equals what the events give now — after a late event, a tool outcome
+ * from the hooks, a session context applied later, retention deleting events — and rows of another detector version are never
  * used. The clock (Date only) moves ten minutes a step, past the refresh's margin, so a session is
  * recomputed only because its change was recorded.
  */
@@ -117,6 +117,38 @@ describe.each(STORES)('stored session signals on $name', (storeCase) => {
     const before = (await stored()).get(plan.id)!;
     step();
     await store.write({ events: [lateFailure(plan, 'late-3')], spans: [], metrics: [] });
+    const after = (await stored()).get(plan.id)!;
+    expect(after.values.validation_failures).toBe(before.values.validation_failures! + 1);
+    expect(own(after)).toEqual(own(await live(plan.id)));
+  });
+
+  it('counts a validation failure whose command only the tool hooks reported, arriving after the session was stored', async () => {
+    const plan = data.sessions[4]!;
+    // Claude Code without tool details: a failing Bash call with no command.
+    const bare = {
+      ...lateFailure(plan, 'hookless-4'),
+      command: null,
+      validation_kind: null,
+      tool_use_id: 'toolu_h4',
+    };
+    await store.write({ events: [bare], spans: [], metrics: [] });
+    const before = (await stored()).get(plan.id)!;
+    step();
+    await store.writeToolOutcomes([
+      {
+        key: 'outcome-h4',
+        session_id: plan.id,
+        tool_use_id: 'toolu_h4',
+        prompt_id: null,
+        ts: bare.ts,
+        member: plan.member,
+        tool_name: 'Bash',
+        command: 'npm test',
+        exit_code: 1,
+        success: false,
+        validation_kind: 'test',
+      },
+    ]);
     const after = (await stored()).get(plan.id)!;
     expect(after.values.validation_failures).toBe(before.values.validation_failures! + 1);
     expect(own(after)).toEqual(own(await live(plan.id)));

@@ -7,6 +7,7 @@
  */
 import { sqlTime, type Dialect, type ParamValue } from '../../store/dialect.js';
 import { DOCTOR_EVENT } from '../../query/query-template.js';
+import { TABLES } from '../../store/schema.js';
 import { SIGNALS } from './signal-catalog.js';
 
 export interface SignalScope {
@@ -34,6 +35,20 @@ export function binder(d: Dialect): { params: ParamValue[]; p(v: ParamValue): st
   };
 }
 
+/**
+ * The events as the signals read them: a tool call's `command` and `validation_kind` from the event
+ * when Claude Code sent the command (OTEL_LOG_TOOL_DETAILS=1), else from what unsilo's tool hooks
+ * reported for the same (session, tool_use_id) (`tool_outcomes`, POST /v1/tool-outcome).
+ */
+const SIGNAL_EVENTS = `(SELECT ${TABLES.events
+  .map((c) =>
+    c.name === 'command' || c.name === 'validation_kind'
+      ? `coalesce(ev0.${c.name}, o.${c.name}) AS ${c.name}`
+      : `ev0.${c.name} AS ${c.name}`,
+  )
+  .join(', ')}
+  FROM events ev0 LEFT JOIN tool_outcomes o ON o.session_id = ev0.session_id AND o.tool_use_id = ev0.tool_use_id)`;
+
 /** tool_input (the command, else the tool's input JSON) and the window columns over the events `e`. */
 function windowColumns(d: Dialect): string {
   const input = `coalesce(e.command, ${d.jsonString('e.attributes', 'tool_input')}, ${d.jsonString('e.attributes', 'tool_parameters')})`;
@@ -60,7 +75,7 @@ export function signalCtes(d: Dialect, scope: SignalScope, p: (v: ParamValue) =>
   SELECT e.session_id, e.key, e.ts, e.event_sequence, e.event_name, e.prompt_id, e.tool_name, e.command,
     e.success, e.error, e.error_type, e.validation_kind, e.decision, e.source, e.status_code, e.attempt,
     e.cost_usd, e.member, e.chapter, e.feature, e.app_version, e.model, ${windowColumns(d)}
-  FROM events e
+  FROM ${SIGNAL_EVENTS} e
   WHERE e.event_name <> '${DOCTOR_EVENT}' AND e.session_id IN (SELECT session_id FROM scope)
 )`;
 }
@@ -128,7 +143,7 @@ export function sessionSignalsQuery(
       ELSE count(DISTINCT prompt_id) END AS prompts,
     coalesce(sum(cost_usd), 0) AS cost_usd,
     ${plain.map(count).join(',\n    ')}
-  FROM events WHERE ${notDoctor} AND session_id IN (SELECT session_id FROM scope)
+  FROM ${SIGNAL_EVENTS} se WHERE ${notDoctor} AND session_id IN (SELECT session_id FROM scope)
   GROUP BY session_id${started.length ? ` HAVING ${started.join(' AND ')}` : ''}
 )${windowedCtes(d)}
 SELECT ${[...SESSION_COLUMNS, ...plain.map((s) => s.name)].map((c) => `base.${c} AS ${c}`).join(', ')},
@@ -149,7 +164,7 @@ function windowedCtes(d: Dialect): string {
   const input = `coalesce(e.command, ${d.jsonString('e.attributes', 'tool_input')}, ${d.jsonString('e.attributes', 'tool_parameters')})`;
   return `, calls AS (
   SELECT e.session_id, e.tool_name, ${input} AS tool_input, e.success
-  FROM events e WHERE e.event_name = 'tool_result' AND e.session_id IN (SELECT session_id FROM base)
+  FROM ${SIGNAL_EVENTS} e WHERE e.event_name = 'tool_result' AND e.session_id IN (SELECT session_id FROM base)
 ), loops AS (
   SELECT session_id, sum(n) AS tool_retry_loop FROM (
     SELECT session_id, count(*) AS n FROM calls WHERE tool_input IS NOT NULL
@@ -161,7 +176,7 @@ function windowedCtes(d: Dialect): string {
     SELECT e.session_id, coalesce(sum(CASE WHEN e.success = false THEN 1 ELSE 0 END) OVER (
       PARTITION BY e.session_id, e.prompt_id, e.command ORDER BY e.ts, e.event_sequence
       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS prior_failures
-    FROM events e WHERE e.event_name = 'tool_result' AND e.validation_kind IS NOT NULL
+    FROM ${SIGNAL_EVENTS} e WHERE e.event_name = 'tool_result' AND e.validation_kind IS NOT NULL
       AND e.session_id IN (SELECT session_id FROM base)
   ) r GROUP BY session_id
 )`;

@@ -161,6 +161,8 @@ export async function writeToolOutcomeRows(t: WriteTarget, rows: ToolOutcomeRow[
     rows.map((r) => ({ ...r, ts: timeText(r.ts) })),
     t.insert,
   );
+  // The signals read commands from here: these sessions' stored signals are stale.
+  await markSessions(t, rows);
 }
 
 export async function writeContextRows(t: WriteTarget, rows: SessionContextRow[]): Promise<void> {

@@ -263,25 +263,37 @@ export class DuckdbStore implements Store {
     return this.serialized(async () => {
       const conn = this.writer;
       if (!conn) throw new Error('DuckDB store is not started for writing');
-      for (const r of rows) {
-        await conn.run(
-          `INSERT OR IGNORE INTO tool_outcomes (key, session_id, tool_use_id, prompt_id, ts, member, tool_name,
-             command, exit_code, success, validation_kind)
-           VALUES ($1, $2, $3, $4, make_timestamp($5::BIGINT), $6, $7, $8, $9, $10, $11)`,
-          [
-            r.key,
-            r.session_id,
-            r.tool_use_id,
-            r.prompt_id,
-            r.ts,
-            r.member,
-            r.tool_name,
-            r.command,
-            r.exit_code,
-            r.success,
-            r.validation_kind,
-          ],
+      await conn.run('BEGIN TRANSACTION');
+      try {
+        for (const r of rows) {
+          await conn.run(
+            `INSERT OR IGNORE INTO tool_outcomes (key, session_id, tool_use_id, prompt_id, ts, member, tool_name,
+               command, exit_code, success, validation_kind)
+             VALUES ($1, $2, $3, $4, make_timestamp($5::BIGINT), $6, $7, $8, $9, $10, $11)`,
+            [
+              r.key,
+              r.session_id,
+              r.tool_use_id,
+              r.prompt_id,
+              r.ts,
+              r.member,
+              r.tool_name,
+              r.command,
+              r.exit_code,
+              r.success,
+              r.validation_kind,
+            ],
+          );
+        }
+        // The signals read commands from here: these sessions' stored signals are stale.
+        await markSessionIds(
+          conn,
+          rows.map((r) => r.session_id),
         );
+        await conn.run('COMMIT');
+      } catch (err) {
+        await conn.run('ROLLBACK').catch(() => undefined);
+        throw err;
       }
     });
   }
@@ -317,10 +329,7 @@ export class DuckdbStore implements Store {
           applyContextSql(`SELECT key, session_id, ts FROM events WHERE session_id IN (${list})`),
           sessions,
         );
-        await conn.run(markSessionsSql(`(SELECT unnest([${list}]) AS session_id)`, sessions.length + 1), [
-          ...sessions,
-          Date.now(),
-        ]);
+        await markSessionIds(conn, sessions);
         await conn.run('COMMIT');
         this.hasContexts = true;
       } catch (err) {
@@ -462,4 +471,14 @@ function applyContextSql(targets: string): string {
     ) f ON f.session_id = t.session_id
   ) x
   WHERE events.key = x.key`;
+}
+
+/** Marks these sessions as changed now (session_changes), within the caller's transaction. */
+async function markSessionIds(conn: DuckDBConnection, ids: readonly string[]): Promise<void> {
+  const sessions = [...new Set(ids)];
+  const list = sessions.map((_s, i) => `$${i + 1}`).join(', ');
+  await conn.run(markSessionsSql(`(SELECT unnest([${list}]) AS session_id)`, sessions.length + 1), [
+    ...sessions,
+    Date.now(),
+  ]);
 }
