@@ -22,6 +22,7 @@ import { exportNotes } from './review/review-export.js';
 import { nextItem, releaseItem } from './review/review-next.js';
 import { queueNames } from './review/review-store.js';
 import { signalsWeekly } from './signals/signal-weeks.js';
+import { findSessions } from './signals/find-sessions.js';
 import { UnknownSignalError } from './signals/signal-catalog.js';
 import { listSignals, testSignal, UnknownSessionSignalError } from './signals/signal-service.js';
 import { StatsInputError } from './stats/proportion-interval.js';
@@ -50,6 +51,18 @@ export const ACTIONS = {
     write: false,
     args: z.object({ signal: text, session: text, ...window }),
     run: (ctx, a) => testSignal(ctx.store, a.signal, a.session, scopeOf(ctx, a)),
+  }),
+  'signals.sessions': action({
+    write: false,
+    args: z.object({
+      where: z.array(text).default([]),
+      member: text.optional(),
+      chapter: text.optional(),
+      sort: text.optional(),
+      limit: z.number().int().positive().max(100_000).optional(),
+      ...window,
+    }),
+    run: (ctx, a) => findSessions(ctx.store, scopeOf(ctx, a), a),
   }),
   'signals.weekly': action({
     write: false,

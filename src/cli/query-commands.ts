@@ -9,6 +9,10 @@ import { renderCsv, renderMarkdown } from '../query/reports/render-report-text.j
 import { openBackend, type Backend, type Params } from './backend.js';
 import { FORMATS, formatResult, type Format } from './format.js';
 import { renderTrace } from './render-trace.js';
+import { SORTS } from '../analysis/signals/find-sessions.js';
+import { runAndPrint, type AnalysisOpts } from './analysis-cli.js';
+import { CliError } from './cli-error.js';
+import { collect, findArgs, renderFound, type FindFlags } from './find-sessions-cli.js';
 import { sqlCommand } from './sql-command.js';
 
 export const wholeNumber =
@@ -133,13 +137,36 @@ export function registerQueryCommands(program: Command): void {
     FILTER_NAMES.filter((f) => f !== 'model' && f !== 'event'),
   )
     .addOption(formatOption())
-    .action(async (opts: AccessFlags & { format: Format } & Record<string, unknown>) => {
-      out(
-        await withBackend(opts, async (b) =>
-          formatResult(await b.run('sessions', paramsOf(opts)), opts.format),
-        ),
-      );
-    });
+    .option(
+      '--where <condition>',
+      'only sessions whose signals meet it: SIGNAL (flagged) or SIGNAL>N (>, >=, <, <=, =); repeatable',
+      collect,
+      [],
+    )
+    .option('--sort <order>', `with --where: ${SORTS.join(', ')}`)
+    .action(
+      async (
+        opts: AccessFlags & { format: Format; where: string[]; sort?: string } & Record<string, unknown>,
+      ) => {
+        if (opts.where.length > 0 || opts.sort) {
+          // The signals' view of the sessions: the same action as `unsilo signals sessions`.
+          if (opts.format === 'csv') throw new CliError('--where and --sort print a table or json');
+          const flags = { ...opts, where: opts.where } as FindFlags & AnalysisOpts;
+          await runAndPrint(
+            { ...flags, format: opts.format },
+            'signals.sessions',
+            findArgs(flags),
+            renderFound,
+          );
+          return;
+        }
+        out(
+          await withBackend(opts, async (b) =>
+            formatResult(await b.run('sessions', paramsOf(opts)), opts.format),
+          ),
+        );
+      },
+    );
 
   withAccess(
     program

@@ -1,5 +1,5 @@
 /**
- * `unsilo signals list|test|weekly` and `unsilo review sample|show|release|verdict|status|queues|export`:
+ * `unsilo signals list|test|sessions|weekly` and `unsilo review sample|show|release|verdict|status|queues|export`:
  * thin: flags → one analysis action → JSON or a table.
  */
 import type { Command } from 'commander';
@@ -9,6 +9,8 @@ import { renderReviewItem } from './render-review-item.js';
 import { renderQueues, renderReviewStatus } from './render-review-status.js';
 import { renderWeeks } from './render-weeks.js';
 import type { WeekRate } from '../analysis/signals/signal-weeks.js';
+import { SORTS } from '../analysis/signals/find-sessions.js';
+import { collect, findArgs, renderFound, type FindFlags } from './find-sessions-cli.js';
 
 export function registerReviewCommands(program: Command): void {
   const signals = program.command('signals').description('per-session failure signals (detectors)');
@@ -39,6 +41,21 @@ export function registerReviewCommands(program: Command): void {
         return `${renderAny(head)}\n${renderTable(events, used)}`;
       }),
     );
+
+  analysisCommand(signals, 'sessions', 'the sessions whose signals meet every --where, with their flags')
+    .option(
+      '--where <condition>',
+      'SIGNAL (flagged by it) or SIGNAL>N (>, >=, <, <=, =); repeatable',
+      collect,
+      [],
+    )
+    .option('--since <time>', 'sessions started from then (ISO or 14d, …)')
+    .option('--until <time>', 'sessions started before then')
+    .option('--member <name>', 'one member')
+    .option('--chapter <chapter>', 'one chapter')
+    .option('--sort <order>', `${SORTS.join(', ')}`, 'start_desc')
+    .option('--limit <n>', 'at most this many', wholeNumber('--limit'))
+    .action((o: AnalysisOpts & FindFlags) => runAndPrint(o, 'signals.sessions', findArgs(o), renderFound));
 
   analysisCommand(signals, 'weekly', "each signal's flagged-session rate per ISO week, with Wilson intervals")
     .option('--since <time>', 'from the ISO week of (ISO or 12w, …)', '12w')

@@ -1,19 +1,21 @@
 /**
  * The overview and sessions pages over a real collector: every overview figure is the cell of the
  * template's JSON for the same range; ?signal= lists exactly the sessions the signal flags, paged by
- * 100; both pages render in headless Chromium with no console error and no request beyond loopback
+ * 100, as `unsilo sessions --where SIGNAL` does; both pages render in headless Chromium with no console error and no request beyond loopback
  * (screenshots in .bench-out/); with tokens required and none given, both answer 401.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FoundSession } from '../../src/analysis/signals/find-sessions.js';
 import { computeSessionSignals } from '../../src/analysis/signals/session-signals.js';
 import { OVERVIEW_TEMPLATES } from '../../src/web/pages/overview-html.js';
 import { eventRow } from '../fixtures/rows.js';
 import { signalDataset } from '../fixtures/signal-dataset.js';
 import { launchChromium, watchLoopback } from '../support/browser.js';
 import { ROOT, startTestCollector, type TestCollector } from '../support/collector-fixture.js';
+import { runUnsilo } from '../support/member-cli.js';
 
 const RANGE = 'since=2026-10-01&until=2026-10-31';
 const OUT = path.join(ROOT, '.bench-out');
@@ -104,6 +106,62 @@ describe('overview and sessions pages', () => {
     const bob = await get(`/sessions?${RANGE}&member=bob`);
     expect(tableCells(bob, 'sessions').every((r) => r[2] === 'bob')).toBe(true);
     expect((await fetch(`${c.httpUrl}/sessions?signal=nope`)).status).toBe(400);
+  });
+
+  it("unsilo sessions --where gives /sessions?signal='s sessions, and thresholds and sort on the values", async () => {
+    const cli = async (...args: string[]): Promise<FoundSession[]> => {
+      const r = await runUnsilo(
+        [
+          'sessions',
+          '--server',
+          c.httpUrl,
+          '--since',
+          '2026-10-01',
+          '--until',
+          '2026-10-31',
+          '--format',
+          'json',
+          ...args,
+        ],
+        { home: c.dataDir, claudeDir: c.dataDir },
+      );
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as FoundSession[];
+    };
+    const html = await get(`/sessions?${RANGE}&signal=validation_failures`);
+    const onPage = [...html.matchAll(/<tr data-session="([^"]+)"/g)].map((m) => m[1]);
+    const flagged = await cli('--where', 'validation_failures');
+    expect(new Set(flagged.map((s) => s.session_id))).toEqual(new Set(onPage));
+    expect(flagged.every((s) => s.flagged.includes('validation_failures'))).toBe(true);
+
+    const all = await computeSessionSignals(c.store, {
+      since: new Date('2026-10-01T00:00:00Z'),
+      until: new Date('2026-10-31T00:00:00Z'),
+    });
+    const over5 = await cli(
+      '--where',
+      'validation_failures>5',
+      '--where',
+      'validation_reruns>=1',
+      '--sort',
+      'cost_desc',
+    );
+    const expected = all.filter((s) => s.values.validation_failures! > 5 && s.values.validation_reruns! >= 1);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(new Set(over5.map((s) => s.session_id))).toEqual(new Set(expected.map((s) => s.session_id)));
+    expect(over5.map((s) => s.cost_usd)).toEqual([...over5.map((s) => s.cost_usd)].sort((a, b) => b - a));
+    expect(over5[0]?.values).toEqual({
+      validation_failures: expected.find((s) => s.session_id === over5[0]!.session_id)!.values
+        .validation_failures,
+      validation_reruns: expected.find((s) => s.session_id === over5[0]!.session_id)!.values
+        .validation_reruns,
+    });
+    const bad = await runUnsilo(['sessions', '--server', c.httpUrl, '--where', 'validation_failure>3'], {
+      home: c.dataDir,
+      claudeDir: c.dataDir,
+    });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/no signal "validation_failure"; known: .*validation_failures/);
   });
 
   it('renders both pages in Chromium offline, with no console error', async () => {
