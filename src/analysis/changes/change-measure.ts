@@ -78,7 +78,8 @@ export async function computeMeasurement(ctx: AnalysisContext, a: { id: string; 
       now,
     }),
   };
-  return { change, snapshot };
+  // The sessions too: the change page draws its weekly rates from the same ones (weekly-rates.ts).
+  return { change, snapshot, sessions: all, signal };
 }
 
 export async function measureChange(ctx: AnalysisContext, a: { id: string; stratify?: string[] }) {

@@ -17,7 +17,8 @@ import {
   type AnalysisContext,
 } from '../../analysis/analysis-context.js';
 import { computeMeasurement } from '../../analysis/changes/change-measure.js';
-import { computeWeeklyRates } from '../../analysis/changes/weekly-rates.js';
+import { weeklyRates } from '../../analysis/changes/weekly-rates.js';
+import { signalId } from '../../analysis/signals/signal-catalog.js';
 import { changeMeasurements, getChange, loadChanges } from '../../analysis/changes/change-store.js';
 import { StatsInputError } from '../../analysis/stats/proportion-interval.js';
 import { QueryParamError } from '../../query/query-filters.js';
@@ -105,8 +106,9 @@ export function registerAnalysisPages(app: FastifyInstance, store: Store): void 
     try {
       const c = ctx();
       const change = await getChange(c, req.params.id);
-      const { snapshot } = await computeMeasurement(c, { id: change.id, stratify });
-      const weekly = await computeWeeklyRates(c, { id: change.id });
+      const { snapshot, sessions, signal } = await computeMeasurement(c, { id: change.id, stratify });
+      // `changes weekly`'s figures, from the sessions the measurement read (one read, not two).
+      const weekly = weeklyRates(change, sessions, signal.name, signalId(signal));
       const stored = await changeMeasurements(c, change.id);
       return html(reply, renderChangePage({ change, measurement: snapshot, weekly, stored, stratify }));
     } catch (err) {
