@@ -10,7 +10,7 @@
  * `node --import tsx bench/analysis-bench.ts [--events N] [--runs N]`; prints one JSON line, writes
  * .bench-out/analysis-latest.json. The store is built in a temp dir and removed afterwards.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,7 @@ import type { AnalysisContext } from '../src/analysis/analysis-context.js';
 import { reviewPageData } from '../src/analysis/review/review-page-data.js';
 import { DuckdbStore } from '../src/store/duckdb/duckdb-store.js';
 import { DUCKDB, generateSql } from './query-bench-data.js';
-import { nowMs, round, summarize } from './stats.js';
+import { nowMs, round, summarize, writeBenchResult } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const argv = process.argv.slice(2);
@@ -147,12 +147,7 @@ async function main(): Promise<void> {
       review_sample_first_run_ms: firstRuns.sample,
       targets: { measureMs: 1000, pageMs: 200 },
     };
-    mkdirSync(path.join(ROOT, '.bench-out'), { recursive: true });
-    writeFileSync(
-      path.join(ROOT, '.bench-out', 'analysis-latest.json'),
-      `${JSON.stringify(result, null, 2)}\n`,
-    );
-    process.stdout.write(`${JSON.stringify(result)}\n`);
+    writeBenchResult(ROOT, 'analysis-latest.json', result);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

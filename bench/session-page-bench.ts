@@ -10,7 +10,7 @@
  * prints one JSON line, writes .bench-out/session-page-latest.json. The store is built in a temp dir
  * and removed afterwards.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +21,7 @@ import { DuckdbStore } from '../src/store/duckdb/duckdb-store.js';
 import { registerReviewPages } from '../src/web/pages/review-pages.js';
 import { DUCKDB, generateSql } from './query-bench-data.js';
 import { BIG_EVENTS, BIG_SPANS } from './session-page-bench-sql.js';
-import { nowMs, round } from './stats.js';
+import { nowMs, round, writeBenchResult } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const argv = process.argv.slice(2);
@@ -108,12 +108,7 @@ async function main(): Promise<void> {
       lazy_body_p95_ms: body.p95,
       target_ms: 200,
     };
-    mkdirSync(path.join(ROOT, '.bench-out'), { recursive: true });
-    writeFileSync(
-      path.join(ROOT, '.bench-out', 'session-page-latest.json'),
-      `${JSON.stringify(result, null, 2)}\n`,
-    );
-    process.stdout.write(`${JSON.stringify(result)}\n`);
+    writeBenchResult(ROOT, 'session-page-latest.json', result);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 /** Small helpers shared by the benchmarks: percentiles, rates, timing, formatting. */
 
 export interface LatencySummary {
@@ -73,4 +75,11 @@ export function timeLoop(
   }
   const cpu = process.cpuUsage(cpu0);
   return { calls, seconds: (t - start) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+}
+
+/** Prints a benchmark's figures as one JSON line and keeps them in .bench-out/<file> (pretty). */
+export function writeBenchResult(root: string, file: string, result: object): void {
+  mkdirSync(path.join(root, '.bench-out'), { recursive: true });
+  writeFileSync(path.join(root, '.bench-out', file), `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
 }

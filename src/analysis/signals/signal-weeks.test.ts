@@ -1,21 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionSignals } from './session-signals.js';
-import { isoWeekLabel } from '../stats/iso-week.js';
-import { weekStart, weeklyRates } from './signal-weeks.js';
-
-describe('ISO weeks', () => {
-  it.each([
-    ['2026-11-28T12:00:00Z', '2026-11-23', '2026-W48'],
-    ['2026-01-01T00:00:00Z', '2025-12-29', '2026-W01'],
-    ['2027-01-01T09:00:00Z', '2026-12-28', '2026-W53'],
-    ['2024-12-31T23:59:59Z', '2024-12-30', '2025-W01'],
-    ['2026-11-23T00:00:00Z', '2026-11-23', '2026-W48'],
-  ])('%s is in the week of Monday %s, %s', (at, monday, label) => {
-    const start = weekStart(new Date(at));
-    expect(start.toISOString()).toBe(`${monday}T00:00:00.000Z`);
-    expect(isoWeekLabel(start.getTime())).toBe(label);
-  });
-});
+import { weeklyRates } from './signal-weeks.js';
 
 const session = (start: string, flagged: boolean): SessionSignals => ({
   session_id: start,

@@ -260,78 +260,76 @@ export class DuckdbStore implements Store {
   }
 
   writeToolOutcomes(rows: ToolOutcomeRow[]): Promise<void> {
-    return this.serialized(async () => {
-      const conn = this.writer;
-      if (!conn) throw new Error('DuckDB store is not started for writing');
-      await conn.run('BEGIN TRANSACTION');
-      try {
-        for (const r of rows) {
-          await conn.run(
-            `INSERT OR IGNORE INTO tool_outcomes (key, session_id, tool_use_id, prompt_id, ts, member, tool_name,
-               command, exit_code, success, validation_kind)
-             VALUES ($1, $2, $3, $4, make_timestamp($5::BIGINT), $6, $7, $8, $9, $10, $11)`,
-            [
-              r.key,
-              r.session_id,
-              r.tool_use_id,
-              r.prompt_id,
-              r.ts,
-              r.member,
-              r.tool_name,
-              r.command,
-              r.exit_code,
-              r.success,
-              r.validation_kind,
-            ],
-          );
-        }
-        // The signals read commands from here: these sessions' stored signals are stale.
-        await markSessionIds(
-          conn,
-          rows.map((r) => r.session_id),
+    return this.inWriteTransaction(async (conn) => {
+      for (const r of rows) {
+        await conn.run(
+          `INSERT OR IGNORE INTO tool_outcomes (key, session_id, tool_use_id, prompt_id, ts, member, tool_name,
+             command, exit_code, success, validation_kind)
+           VALUES ($1, $2, $3, $4, make_timestamp($5::BIGINT), $6, $7, $8, $9, $10, $11)`,
+          [
+            r.key,
+            r.session_id,
+            r.tool_use_id,
+            r.prompt_id,
+            r.ts,
+            r.member,
+            r.tool_name,
+            r.command,
+            r.exit_code,
+            r.success,
+            r.validation_kind,
+          ],
         );
-        await conn.run('COMMIT');
-      } catch (err) {
-        await conn.run('ROLLBACK').catch(() => undefined);
-        throw err;
       }
+      // The signals read commands from here: these sessions' stored signals are stale.
+      await markSessionIds(
+        conn,
+        rows.map((r) => r.session_id),
+      );
     });
   }
 
   writeContexts(rows: SessionContextRow[]): Promise<void> {
+    return this.inWriteTransaction(async (conn) => {
+      for (const r of rows) {
+        await conn.run(
+          `INSERT OR IGNORE INTO session_context (key, session_id, ts, member, hook_event, cwd, branch, repo, "commit", feature, chapter)
+           VALUES ($1, $2, make_timestamp($3::BIGINT), $4, $5, $6, $7, $8, $9, $10, $11)`,
+          [
+            r.key,
+            r.session_id,
+            r.ts,
+            r.member,
+            r.hook_event,
+            r.cwd,
+            r.branch,
+            r.repo,
+            r.commit,
+            r.feature,
+            r.chapter,
+          ],
+        );
+      }
+      const sessions = [...new Set(rows.map((r) => r.session_id))];
+      const list = sessions.map((_s, i) => `$${i + 1}`).join(', ');
+      await conn.run(
+        applyContextSql(`SELECT key, session_id, ts FROM events WHERE session_id IN (${list})`),
+        sessions,
+      );
+      await markSessionIds(conn, sessions);
+      this.hasContexts = true;
+    });
+  }
+
+  /** Runs `f` on the writer inside one transaction, after the writes queued before it. */
+  private inWriteTransaction(f: (conn: DuckDBConnection) => Promise<void>): Promise<void> {
     return this.serialized(async () => {
       const conn = this.writer;
       if (!conn) throw new Error('DuckDB store is not started for writing');
       await conn.run('BEGIN TRANSACTION');
       try {
-        for (const r of rows) {
-          await conn.run(
-            `INSERT OR IGNORE INTO session_context (key, session_id, ts, member, hook_event, cwd, branch, repo, "commit", feature, chapter)
-             VALUES ($1, $2, make_timestamp($3::BIGINT), $4, $5, $6, $7, $8, $9, $10, $11)`,
-            [
-              r.key,
-              r.session_id,
-              r.ts,
-              r.member,
-              r.hook_event,
-              r.cwd,
-              r.branch,
-              r.repo,
-              r.commit,
-              r.feature,
-              r.chapter,
-            ],
-          );
-        }
-        const sessions = [...new Set(rows.map((r) => r.session_id))];
-        const list = sessions.map((_s, i) => `$${i + 1}`).join(', ');
-        await conn.run(
-          applyContextSql(`SELECT key, session_id, ts FROM events WHERE session_id IN (${list})`),
-          sessions,
-        );
-        await markSessionIds(conn, sessions);
+        await f(conn);
         await conn.run('COMMIT');
-        this.hasContexts = true;
       } catch (err) {
         await conn.run('ROLLBACK').catch(() => undefined);
         throw err;
