@@ -151,6 +151,11 @@ export function registerQueryCommands(program: Command): void {
         if (opts.where.length > 0 || opts.sort) {
           // The signals' view of the sessions: the same action as `unsilo signals sessions`.
           if (opts.format === 'csv') throw new CliError('--where and --sort print a table or json');
+          for (const f of ['session', 'feature'] as const)
+            if (opts[f] !== undefined)
+              throw new CliError(
+                `--${f} does not combine with --where/--sort; use --member, --chapter, --since, --until`,
+              );
           const flags = { ...opts, where: opts.where } as FindFlags & AnalysisOpts;
           await runAndPrint(
             { ...flags, format: opts.format },
