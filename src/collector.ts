@@ -165,8 +165,10 @@ export async function startCollector(cfg: ServeConfig, deps: CollectorDeps = {})
     '/signals',
   ];
   app.addHook('onRequest', async (req, reply) => {
-    if (!READ_PATHS.some((p) => req.url === p || req.url.startsWith(`${p}/`) || req.url.startsWith(`${p}?`)))
-      return;
+    // The route Fastify matched, not the raw URL: a percent-encoded path (/%73essions/…) reaches the
+    // same handler, so only the route pattern says what is being read.
+    const route = req.routeOptions.url ?? '';
+    if (!READ_PATHS.some((p) => route === p || route.startsWith(`${p}/`))) return;
     const r = checkReader(auth, members, readerAuthorization(req));
     if (!r.ok) return reply.code(r.status).send({ error: r.message });
   });

@@ -254,6 +254,12 @@ describe('members and ingest tokens', () => {
     expect((await api('POST', '/api/sql', reviewer, { sql: 'SELECT count(*) FROM events' })).status).toBe(
       200,
     );
+    // A percent-encoded path reaches the same handler: it needs the token all the same.
+    expect((await api('POST', '/%61pi/sql', null, { sql: 'SELECT 1' })).status).toBe(401);
+    expect((await api('GET', '/%61pi/sessions', null)).status).toBe(401);
+    expect((await api('GET', '/%73essions/any-session', null)).status).toBe(401);
+    expect((await api('GET', '/%73ignals', null)).status).toBe(401);
+    expect((await api('POST', '/api/analysis/review%2Esample', null, { args: {} })).status).toBe(401);
     const cli = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
       try {
         const r = await run(process.execPath, [
