@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RowBatch } from '../../src/model/records.js';
+import type { RowBatch, ToolOutcomeRow } from '../../src/model/records.js';
 import { QueryService } from '../../src/query/query-service.js';
 import { TEMPLATES } from '../../src/query/templates/index.js';
 import type { RetentionPolicy } from '../../src/retention/retention-policy.js';
@@ -277,6 +277,40 @@ describe.each(STORES)('retention: $name', ({ open }) => {
     expect(await content('<')).toEqual([0]);
     expect(Number((await content('>='))[0])).toBeGreaterThan(0);
     expect((await svc.run({ now: NOW })).contentCleared).toEqual({ events: 0, spans: 0, metric_points: 0 });
+  });
+
+  it("clears and deletes the tool hooks' commands with the events' content and rows", async () => {
+    const outcome = (key: string, at: string): ToolOutcomeRow => ({
+      key,
+      session_id: `hooked-${key}`,
+      tool_use_id: `toolu_${key}`,
+      prompt_id: null,
+      ts: Date.parse(at) * 1000,
+      member: 'alice',
+      tool_name: 'Bash',
+      command: `SECRET_${key} npm test`,
+      exit_code: 1,
+      success: false,
+      validation_kind: 'test',
+    });
+    await store.writeToolOutcomes([
+      outcome('old', '2026-06-10T00:00:00Z'),
+      outcome('mid', '2026-10-10T00:00:00Z'),
+      outcome('new', '2026-11-20T00:00:00Z'),
+    ]);
+    const left = async (): Promise<unknown[][]> =>
+      (await store.query('SELECT session_id, command FROM tool_outcomes ORDER BY session_id')).rows;
+    await retention.clearContent({ until: new Date('2026-11-01T00:00:00Z') });
+    expect(await left()).toEqual([
+      ['hooked-mid', null],
+      ['hooked-new', 'SECRET_new npm test'],
+      ['hooked-old', null],
+    ]);
+    await retention.archiveAndDelete(
+      { table: 'events', from: new Date('2026-06-01T00:00:00Z'), until: new Date('2026-07-01T00:00:00Z') },
+      null,
+    );
+    expect((await left()).map((r) => r[0])).toEqual(['hooked-mid', 'hooked-new']);
   });
 
   it('archives a month cut by two age runs into two files, together all of its rows', async () => {

@@ -79,7 +79,9 @@ export class ClickhouseRetention implements StoreRetention {
 
   /** Every session's stored signals are stale (session_changes `*`, see clickhouse-writes.ts). */
   private markAllSessions(): Promise<void> {
-    return this.a.ch().insert('session_changes', [{ session_id: '*', changed_at: Date.now() }]);
+    return this.a
+      .ch()
+      .insert('session_changes', [{ session_id: '*', changed_at: Date.now() }], this.a.insert);
   }
 
   private async count(table: RetainedTable, where: string): Promise<number> {
@@ -107,14 +109,40 @@ export class ClickhouseRetention implements StoreRetention {
       // Cleared commands change the signals that compare tool inputs: every session is recomputed.
       if (clear && table === 'events' && counts[table] > 0) await this.markAllSessions();
     }
+    if (clear) await this.clearHookCommands(range);
     return counts;
+  }
+
+  /**
+   * The commands the tool hooks reported (tool_outcomes) are content too: cleared with the events'
+   * content, and deleted with the events' rows (they are not archived: the hooks' copy of a command).
+   */
+  private async clearHookCommands(range: TimeRange): Promise<void> {
+    const where = `${rangeSql('events', range)} AND command IS NOT NULL`;
+    if (num((await select(this.a, `SELECT count() FROM tool_outcomes WHERE ${where}`))[0]?.[0]) === 0) return;
+    await this.a.ch().run({
+      query: `ALTER TABLE ${this.storage('tool_outcomes')} UPDATE command = NULL WHERE ${where}`,
+      settings: { mutations_sync: 2 },
+    });
+    await this.markAllSessions();
+  }
+
+  /** The tool hooks' reports in an events slice go with its events (`where` is on `ts`). */
+  private async deleteHookRows(where: string): Promise<void> {
+    await this.a.ch().run({
+      query: `DELETE FROM ${this.storage('tool_outcomes')} WHERE ${where}`,
+      settings: { lightweight_deletes_sync: 2 },
+    });
   }
 
   async archiveAndDelete(slice: TimeSlice, file: string | null): Promise<number> {
     const { table } = slice;
     const where = rangeSql(table, { since: slice.from, until: slice.until });
     const rows = await this.count(table, where);
-    if (rows === 0) return 0;
+    if (rows === 0) {
+      if (table === 'events') await this.deleteHookRows(where);
+      return 0;
+    }
     if (file !== null) await this.archive(slice, where, rows, file);
     try {
       const now = await this.count(table, where);
@@ -132,7 +160,10 @@ export class ClickhouseRetention implements StoreRetention {
         await rm(file, { force: true });
       throw err;
     }
-    if (table === 'events') await this.markAllSessions();
+    if (table === 'events') {
+      await this.deleteHookRows(where);
+      await this.markAllSessions();
+    }
     const left = await this.count(table, where);
     if (left !== 0)
       throw new Error(

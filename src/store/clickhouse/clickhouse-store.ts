@@ -75,7 +75,12 @@ export class ClickhouseStore implements Store {
 
   constructor(private readonly cfg: ClickhouseStoreConfig) {
     this.layout = { database: cfg.database, cluster: cfg.cluster };
-    this.retention = new ClickhouseRetention({ ch: () => this.ch, layout: this.layout, read: this.read });
+    this.retention = new ClickhouseRetention({
+      ch: () => this.ch,
+      layout: this.layout,
+      read: this.read,
+      insert: this.insertSettings,
+    });
   }
 
   private get read(): Settings {

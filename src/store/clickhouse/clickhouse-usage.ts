@@ -22,6 +22,8 @@ export interface ClickhouseAccess {
   layout: Layout;
   /** The settings of every read (FINAL). */
   read: Settings;
+  /** The settings of every insert (synchronous on a cluster). */
+  insert: Settings;
 }
 
 export const num = (v: unknown): number => Number(v ?? 0);

@@ -58,10 +58,10 @@ export async function writeBatch(t: WriteTarget, batch: RowBatch): Promise<Write
     spans: await writeTable(t, SPANS, batch.spans),
     metrics: await writeTable(t, METRICS, batch.metrics),
   };
-  if (result.events.inserted > 0) {
-    await applyContexts(t, batch.events, true);
-    await markSessions(t, batch.events);
-  }
+  if (result.events.inserted > 0) await applyContexts(t, batch.events, true);
+  // Marked even when nothing was new: a replay of a batch whose first attempt stored its events and
+  // then failed must still mark them (ClickHouse has no transaction around the two).
+  if (batch.events.length > 0) await markSessions(t, batch.events);
   return result;
 }
 

@@ -64,8 +64,18 @@ export class DuckdbRetention implements StoreRetention {
           counts[table] = (
             await conn.run(`UPDATE ${table} SET ${CONTENT_SQL[table].set} WHERE ${where}`)
           ).rowsChanged;
+          // The commands the tool hooks reported are content too (the signals read them with the events').
+          const hookCommands =
+            table === 'events'
+              ? (
+                  await conn.run(
+                    `UPDATE tool_outcomes SET command = NULL WHERE ${rangeSql('events', range)} AND command IS NOT NULL`,
+                  )
+                ).rowsChanged
+              : 0;
           // Cleared commands change the signals that compare tool inputs: every session is recomputed.
-          if (table === 'events' && counts[table] > 0) await conn.run(markAllSessionsSql(1), [Date.now()]);
+          if (table === 'events' && counts[table] + hookCommands > 0)
+            await conn.run(markAllSessionsSql(1), [Date.now()]);
         } else {
           const [r] = await rows<[unknown]>(conn, `SELECT count(*) FROM ${table} WHERE ${where}`);
           counts[table] = num(r?.[0]);
@@ -103,6 +113,7 @@ export class DuckdbRetention implements StoreRetention {
             // Nothing in the slice (any more): no empty archive file.
             await conn.run('ROLLBACK');
             await rm(tmp, { force: true });
+            if (slice.table === 'events') await conn.run(`DELETE FROM tool_outcomes WHERE ${where}`);
             return 0;
           }
           await fsyncPath(tmp);
@@ -111,6 +122,8 @@ export class DuckdbRetention implements StoreRetention {
           await fsyncPath(path.dirname(file));
         }
         const deleted = (await conn.run(`DELETE FROM ${slice.table} WHERE ${where}`)).rowsChanged;
+        // The tool hooks' reports of these events go with them (not archived: the hooks' copy of a command).
+        if (slice.table === 'events') await conn.run(`DELETE FROM tool_outcomes WHERE ${where}`);
         if (slice.table === 'events' && deleted > 0) await conn.run(markAllSessionsSql(1), [Date.now()]);
         if (archived !== null && deleted !== archived) {
           throw new Error(`archived ${archived} rows of ${slice.table} but ${deleted} matched the delete`);
