@@ -154,6 +154,48 @@ describe.each(STORES)('stored session signals on $name', (storeCase) => {
     expect(own(after)).toEqual(own(await live(plan.id)));
   });
 
+  it('keeps one row per session however often it changes, and does not recompute a session without events', async () => {
+    const plan = data.sessions[6]!;
+    for (let i = 0; i < 3; i++) {
+      await stored();
+      step();
+      await store.write({ events: [lateFailure(plan, `again-${i}`)], spans: [], metrics: [] });
+    }
+    await stored();
+    const rowsOf = async (session: string): Promise<unknown[][]> =>
+      (
+        await store.query(
+          `SELECT computed_at, CASE WHEN start_ts IS NULL THEN 'empty' ELSE 'row' END FROM session_signals WHERE session_id = ${store.dialect.param(1, session)}`,
+          [session],
+        )
+      ).rows;
+    expect(await rowsOf(plan.id)).toHaveLength(1);
+    // A context for a session that sent no telemetry: computed once (an empty row), never listed.
+    await store.writeContexts([
+      {
+        key: 'ghost-context',
+        session_id: 'ghost',
+        ts: plan.startMs * 1000,
+        member: 'alice',
+        hook_event: 'SessionStart',
+        cwd: '/book',
+        branch: 'main',
+        repo: 'book',
+        commit: null,
+        feature: null,
+        chapter: null,
+      },
+    ]);
+    const first = await stored();
+    const ghost = await rowsOf('ghost');
+    expect(ghost).toHaveLength(1);
+    expect(ghost[0]?.[1]).toBe('empty');
+    await stored();
+    expect(await rowsOf('ghost')).toEqual(ghost);
+    expect(first.has('ghost')).toBe(false);
+    expect((await computeSessionSignals(store, {})).some((x) => x.session_id === 'ghost')).toBe(false);
+  });
+
   it('sees a session context applied after the session was stored', async () => {
     const plan = data.sessions[5]!;
     await stored();

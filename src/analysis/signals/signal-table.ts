@@ -13,12 +13,14 @@
  *   never mixes versions (stored measurement snapshots are not touched).
  * - A rebuild of every session (first use, a new detector, retention) writes a row for every
  *   session and then a marker row `*`; reads take only rows computed at or after the latest marker,
- *   and of those the latest `seq` per session.
+ *   and of those the latest `seq` per session. Superseded rows are deleted on DuckDB; ClickHouse's
+ *   ReplacingMergeTree keeps the latest per session and detectors. A changed session without events
+ *   gets an empty row, so it is not recomputed on every read.
  *
  * Events written around the store (raw SQL into the events table) are not recorded as changes.
  * The chapter-relative flags are computed over the read rows (session-signals.ts), as before.
  */
-import { sqlTime } from '../../store/dialect.js';
+import { sqlTime, type ParamValue } from '../../store/dialect.js';
 import type { QueryResult, Store } from '../../store/store.js';
 import { nextSeq } from '../analysis-context.js';
 import { SIGNALS, signalId } from './signal-catalog.js';
@@ -60,6 +62,8 @@ async function refresh(store: Store): Promise<void> {
   if (built === 0 || (reset > 0 && reset >= built - MARGIN_MS)) {
     await insertComputed(store, computedAt);
     await insertComputed(store, computedAt, []);
+    // Older generations are never read again (reads start at the latest marker).
+    await prune(store, `computed_at < ${store.dialect.param(1, computedAt)}`, [computedAt]);
     return;
   }
   const b = binder(store.dialect);
@@ -75,17 +79,67 @@ ORDER BY c.session_id`,
     b.params,
   );
   const sessions = stale.rows.map((r) => String(r[0]));
-  for (let i = 0; i < sessions.length; i += CHUNK)
-    await insertComputed(store, computedAt, sessions.slice(i, i + CHUNK));
+  for (let i = 0; i < sessions.length; i += CHUNK) {
+    const chunk = sessions.slice(i, i + CHUNK);
+    const seq = await insertComputed(store, computedAt, chunk);
+    await markEmpty(store, computedAt, seq, chunk);
+    const p = binder(store.dialect);
+    await prune(
+      store,
+      `seq < ${p.p(seq)} AND session_id IN (${chunk.map((x) => p.p(x)).join(', ')})`,
+      p.params,
+    );
+  }
+}
+
+/**
+ * A changed session that has no events (any more: a context or a tool outcome without telemetry,
+ * only doctor events) gets an empty row, so it is not found stale again on every read; reads skip it
+ * (no start).
+ */
+async function markEmpty(
+  store: Store,
+  computedAt: number,
+  seq: number,
+  chunk: readonly string[],
+): Promise<void> {
+  const b = binder(store.dialect);
+  const got = await store.query(
+    `SELECT DISTINCT session_id FROM session_signals WHERE computed_at = ${b.p(computedAt)} AND seq = ${b.p(seq)}
+     AND session_id IN (${chunk.map((x) => b.p(x)).join(', ')})`,
+    b.params,
+  );
+  const computed = new Set(got.rows.map((r) => String(r[0])));
+  for (const session of chunk.filter((x) => !computed.has(x))) {
+    const e = binder(store.dialect);
+    await store.query(
+      `INSERT INTO session_signals (session_id, detectors, computed_at, seq) SELECT ${e.p(session)}, ${e.p(DETECTORS)}, ${e.p(computedAt)}, ${e.p(seq)}`,
+      e.params,
+    );
+  }
+}
+
+/**
+ * Removes superseded rows on DuckDB; on ClickHouse the table is a ReplacingMergeTree keyed by session
+ * and detectors, so merges keep only the latest row (and reads use FINAL).
+ */
+async function prune(store: Store, where: string, params: ParamValue[]): Promise<void> {
+  if (store.dialect.name !== 'duckdb') return;
+  await store.query(`DELETE FROM session_signals WHERE ${where}`, params);
 }
 
 /**
  * Computes and appends rows: every session (`sessions` undefined), these sessions, or (an empty
  * list) the rebuild's `*` marker.
  */
-async function insertComputed(store: Store, computedAt: number, sessions?: readonly string[]): Promise<void> {
+async function insertComputed(
+  store: Store,
+  computedAt: number,
+  sessions?: readonly string[],
+): Promise<number> {
   const b = binder(store.dialect);
-  const head = `${b.p(DETECTORS)}, ${b.p(computedAt)}, ${b.p(nextSeq(new Date()))}`;
+  const seq = nextSeq(new Date());
+  const head = `${b.p(DETECTORS)}, ${b.p(computedAt)}, ${b.p(seq)}`;
   const sql =
     sessions?.length === 0
       ? `INSERT INTO session_signals (session_id, detectors, computed_at, seq) SELECT '*', ${head}`
@@ -93,6 +147,7 @@ async function insertComputed(store: Store, computedAt: number, sessions?: reado
 SELECT session_id, ${head}, ${STORED.slice(1).join(', ')}
 FROM (${sessionSignalsQuery(store.dialect, {}, b, sessions)}) AS computed`;
   await store.query(sql, b.params);
+  return seq;
 }
 
 /**
@@ -109,7 +164,8 @@ export async function readSessionSignals(
   const d = store.dialect;
   const b = binder(d);
   const fp = (): string => b.p(DETECTORS);
-  const where = [`s.detectors = ${fp()}`];
+  // An empty row (a changed session without events) has no start.
+  const where = [`s.detectors = ${fp()}`, 's.start_ts IS NOT NULL'];
   if (scope.since) where.push(`s.start_ts >= ${d.toTimestamp(b.p(sqlTime(scope.since)))}`);
   if (scope.until) where.push(`s.start_ts < ${d.toTimestamp(b.p(sqlTime(scope.until)))}`);
   if (sessions?.length === 0) return { columns: [...columns], rows: [] };

@@ -80,8 +80,9 @@ const table = (l: Layout, t: AnalysisTable): string[] =>
   tableDdl(l, t.name, t.columns, `ORDER BY (${t.orderBy})`, t.shardBy, { family: 'MergeTree' });
 
 /**
- * Migration 6: each session's stored signal counts and summary (recomputable; the latest `seq` per
- * session wins) and the latest time each session's events changed. `session_changes` is a
+ * Migration 6: each session's stored signal counts and summary (recomputable; a ReplacingMergeTree
+ * keyed by session and detectors, so only the latest `seq` stays) and the latest time each session's
+ * events changed. `session_changes` is a
  * ReplacingMergeTree keyed by session: the writes append a row per session and batch, merges keep the
  * latest (readers take max(changed_at), so no FINAL is needed).
  */
@@ -107,9 +108,9 @@ export function sessionSignalsDdl(l: Layout): string[] {
         `cc_version ${TEXT}, model ${TEXT}, prompts ${n('Int64')}, cost_usd ${n('Float64')}`,
         ...counts,
       ].join(', '),
-      'ORDER BY (session_id, seq)',
+      'ORDER BY (session_id, detectors)',
       'cityHash64(session_id)',
-      { family: 'MergeTree' },
+      { family: 'ReplacingMergeTree', version: 'seq' },
     ),
     ...tableDdl(
       l,
