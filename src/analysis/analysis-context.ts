@@ -73,3 +73,9 @@ export async function selectRows(
   const r = await ctx.store.query(text, params);
   return r.rows.map((row) => Object.fromEntries(r.columns.map((c, i) => [c, row[i] ?? null])));
 }
+
+/** Milliseconds of a store timestamp: ISO with a zone (DuckDB), or `YYYY-MM-DD HH:MM:SS[.ffffff]` in UTC (ClickHouse). */
+export const tsMs = (ts: unknown): number => {
+  const s = String(ts);
+  return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : `${s.replace(' ', 'T')}Z`);
+};

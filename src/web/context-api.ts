@@ -12,13 +12,11 @@ import { z } from 'zod';
 import type { SessionContextRow } from '../model/records.js';
 import type { IngestAuth } from '../ingest/ingest-auth.js';
 import type { CollectorMetrics } from '../ops/collector-metrics.js';
-import { cleanString } from '../pipeline/decode/text-sanitizer.js';
-import { TimeClamp, timeBounds } from '../pipeline/normalize/time-bounds.js';
 import type { InputLimits } from '../pipeline/sanitize/input-limits.js';
-import { SanitizeTally } from '../pipeline/sanitize/sanitize-tally.js';
 import { deriveContext, repoName, type ContextRules } from '../pipeline/enrich/derive-context.js';
 import { contentKey } from '../pipeline/normalize/identity.js';
 import type { Store } from '../store/store.js';
+import { emptyField, hookPost } from './hook-post.js';
 
 const text = (max: number) => z.string().max(max).nullable().default(null);
 
@@ -41,29 +39,28 @@ export function registerContextApi(
   metrics: CollectorMetrics,
 ): void {
   app.post('/v1/context', async (req, reply) => {
-    const who = await auth.check(req.headers.authorization);
-    if (!who.ok) return reply.code(401).send({ code: 16, message: who.message });
-    const parsed = ContextBody.safeParse(req.body ?? {});
-    if (!parsed.success) {
-      const message = parsed.error.issues
-        .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
-        .join('; ');
-      return reply.code(400).send({ code: 3, message });
-    }
-    const tally = new SanitizeTally();
-    const clean = (s: string | null): string | null => (s === null ? null : cleanString(s, tally));
+    const post = await hookPost(req, reply, {
+      auth,
+      limits,
+      metrics,
+      signal: 'context',
+      schema: ContextBody,
+    });
+    if (!post) return reply;
+    const { clean } = post;
     const b = {
-      ...parsed.data,
-      session_id: cleanString(parsed.data.session_id, tally),
-      hook_event: cleanString(parsed.data.hook_event, tally),
-      cwd: clean(parsed.data.cwd),
-      git_branch: clean(parsed.data.git_branch),
-      git_remote: clean(parsed.data.git_remote),
-      git_commit: clean(parsed.data.git_commit),
+      ...post.body,
+      session_id: clean(post.body.session_id),
+      hook_event: clean(post.body.hook_event),
+      cwd: clean(post.body.cwd),
+      git_branch: clean(post.body.git_branch),
+      git_remote: clean(post.body.git_remote),
+      git_commit: clean(post.body.git_commit),
     };
-    if (b.session_id === '') return reply.code(400).send({ code: 3, message: 'session_id: empty' });
+    if (b.session_id === '') return emptyField(reply, 'session_id');
+    // The key keeps the time as sent; the row holds it clamped.
     const sentUs = Date.parse(b.ts) * 1000;
-    const ts = new TimeClamp(timeBounds(Date.now(), limits), tally).micros(sentUs);
+    const ts = post.micros(b.ts);
     const { feature, chapter } = deriveContext(rules, b.git_branch, b.cwd);
     const row: SessionContextRow = {
       key: contentKey(
@@ -76,7 +73,7 @@ export function registerContextApi(
       ),
       session_id: b.session_id,
       ts,
-      member: who.member,
+      member: post.member,
       hook_event: b.hook_event,
       cwd: b.cwd,
       branch: b.git_branch,
@@ -86,8 +83,7 @@ export function registerContextApi(
       chapter,
     };
     await store.writeContexts([row]);
-    for (const [reason, n] of Object.entries(tally.counts))
-      metrics.sanitized.inc({ signal: 'context', reason }, n);
+    post.counted();
     return {};
   });
 }

@@ -11,13 +11,11 @@ import { z } from 'zod';
 import type { IngestAuth } from '../ingest/ingest-auth.js';
 import type { ToolOutcomeRow } from '../model/records.js';
 import type { CollectorMetrics } from '../ops/collector-metrics.js';
-import { cleanString } from '../pipeline/decode/text-sanitizer.js';
 import { validationKindOf, type Attribution } from '../pipeline/enrich/enrich-attribution.js';
 import { contentKey } from '../pipeline/normalize/identity.js';
-import { TimeClamp, timeBounds } from '../pipeline/normalize/time-bounds.js';
 import type { InputLimits } from '../pipeline/sanitize/input-limits.js';
-import { SanitizeTally } from '../pipeline/sanitize/sanitize-tally.js';
 import type { Store } from '../store/store.js';
+import { emptyField, hookPost } from './hook-post.js';
 
 const id = z.string().min(1).max(200);
 
@@ -44,27 +42,21 @@ export interface ToolOutcomeDeps {
 
 export function registerToolOutcomeApi(app: FastifyInstance, d: ToolOutcomeDeps): void {
   app.post('/v1/tool-outcome', async (req, reply) => {
-    const who = await d.auth.check(req.headers.authorization);
-    if (!who.ok) return reply.code(401).send({ code: 16, message: who.message });
-    const parsed = ToolOutcomeBody.safeParse(req.body ?? {});
-    if (!parsed.success) {
-      const message = parsed.error.issues
-        .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
-        .join('; ');
-      return reply.code(400).send({ code: 3, message });
-    }
-    const b = parsed.data;
-    const tally = new SanitizeTally();
-    const clean = (s: string): string => cleanString(s, tally);
+    const post = await hookPost(req, reply, { ...d, signal: 'tool_outcome', schema: ToolOutcomeBody });
+    if (!post) return reply;
+    const { body: b, clean } = post;
+    const session = clean(b.session_id);
+    const toolUseId = clean(b.tool_use_id);
+    if (session === '') return emptyField(reply, 'session_id');
+    if (toolUseId === '') return emptyField(reply, 'tool_use_id');
     const command = b.command === null ? null : d.redact(clean(b.command));
-    const sentUs = Date.parse(b.ts) * 1000;
     const row: ToolOutcomeRow = {
-      key: contentKey(clean(b.session_id), clean(b.tool_use_id)),
-      session_id: clean(b.session_id),
-      tool_use_id: clean(b.tool_use_id),
-      prompt_id: b.prompt_id === null ? null : clean(b.prompt_id),
-      ts: new TimeClamp(timeBounds(Date.now(), d.limits), tally).micros(sentUs),
-      member: who.member,
+      key: contentKey(session, toolUseId),
+      session_id: session,
+      tool_use_id: toolUseId,
+      prompt_id: clean(b.prompt_id),
+      ts: post.micros(b.ts),
+      member: post.member,
       tool_name: clean(b.tool_name),
       command,
       exit_code: b.exit_code,
@@ -72,8 +64,7 @@ export function registerToolOutcomeApi(app: FastifyInstance, d: ToolOutcomeDeps)
       validation_kind: validationKindOf(d.attribution, command),
     };
     await d.store.writeToolOutcomes([row]);
-    for (const [reason, n] of Object.entries(tally.counts))
-      d.metrics.sanitized.inc({ signal: 'tool_outcome', reason }, n);
+    post.counted();
     return {};
   });
 }

@@ -65,5 +65,9 @@ describe('POST /v1/tool-outcome', () => {
     expect(message).toMatch(/tool_use_id/);
     expect(message).toMatch(/exit_code/);
     expect((await post(outcome(), null)).status).toBe(401);
+    // A session id that is nothing once cleaned (a lone NUL) is refused, as /v1/context does.
+    const empty = await post(outcome({ session_id: '\u0000' }));
+    expect(empty.status).toBe(400);
+    expect(((await empty.json()) as { message: string }).message).toBe('session_id: empty');
   });
 });

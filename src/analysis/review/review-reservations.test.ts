@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { foldReservation, ms } from './review-reservations.js';
+import { tsMs } from '../analysis-context.js';
+import { foldReservation } from './review-reservations.js';
 
 const T = Date.parse('2026-11-28T12:00:00Z');
 const MIN = 60_000;
@@ -38,7 +39,7 @@ describe('foldReservation', () => {
 
 describe('ms', () => {
   it("reads DuckDB's ISO and ClickHouse's naive UTC timestamps alike", () => {
-    expect(ms('2026-11-28T12:00:00.000Z')).toBe(T);
-    expect(ms('2026-11-28 12:00:00.000000')).toBe(T);
+    expect(tsMs('2026-11-28T12:00:00.000Z')).toBe(T);
+    expect(tsMs('2026-11-28 12:00:00.000000')).toBe(T);
   });
 });

@@ -10,7 +10,7 @@
  *   writes one; `review release` writes one.
  * An expired reservation blocks nobody.
  */
-import { insertRow, nextSeq, selectRows, type AnalysisContext } from '../analysis-context.js';
+import { insertRow, nextSeq, selectRows, tsMs, type AnalysisContext } from '../analysis-context.js';
 import { getQueue } from './review-store.js';
 
 export interface Reservation {
@@ -39,12 +39,6 @@ export function foldReservation(rows: readonly Row[]): Row | null {
   return holder;
 }
 
-/** A stored timestamp (DuckDB: ISO with Z; ClickHouse: 'YYYY-MM-DD hh:mm:ss.ffffff', UTC) in ms. */
-export function ms(v: unknown): number {
-  const s = String(v).replace(' ', 'T');
-  return Date.parse(/(Z|[+-]\d\d:?\d\d)$/.test(s) ? s : `${s}Z`);
-}
-
 /** session → its active reservation (expired ones dropped) in the queue with id `queueId`. */
 export async function activeReservations(
   ctx: AnalysisContext,
@@ -55,7 +49,7 @@ export async function activeReservations(
     ctx,
     (p) =>
       `SELECT session_id, reviewer, reserved_at, reserved_until FROM review_reservations
-WHERE queue_id = ${p(queueId)}${session === undefined ? '' : ` AND session_id = ${p(session)}`} ORDER BY seq`,
+WHERE queue_id = ${p(queueId)}${session === undefined ? '' : ` AND session_id = ${p(session)}`} ORDER BY seq, reviewer, actor`,
   );
   const bySession = new Map<string, Row[]>();
   for (const r of rows) {
@@ -64,8 +58,8 @@ WHERE queue_id = ${p(queueId)}${session === undefined ? '' : ` AND session_id = 
       reviewer: String(r.reviewer),
       reserved_at: iso(r.reserved_at),
       reserved_until: iso(r.reserved_until),
-      at: ms(r.reserved_at),
-      until: ms(r.reserved_until),
+      at: tsMs(r.reserved_at),
+      until: tsMs(r.reserved_until),
     };
     bySession.set(row.session_id, [...(bySession.get(row.session_id) ?? []), row]);
   }
@@ -84,7 +78,7 @@ WHERE queue_id = ${p(queueId)}${session === undefined ? '' : ` AND session_id = 
   return out;
 }
 
-const iso = (v: unknown): string => new Date(ms(v)).toISOString();
+const iso = (v: unknown): string => new Date(tsMs(v)).toISOString();
 
 /** Appends a claim of `session` for the acting reviewer until now + holdMs. */
 export async function claim(ctx: AnalysisContext, queueId: string, session: string, holdMs: number) {

@@ -6,7 +6,7 @@
  * without spans, a strip of event times, and the session's notes with their evidence excerpts, which
  * outlive the raw events (retention): a session whose events are gone but has notes is still shown.
  */
-import { AnalysisNotFoundError, selectRows, type AnalysisContext } from '../analysis-context.js';
+import { AnalysisNotFoundError, selectRows, tsMs, type AnalysisContext } from '../analysis-context.js';
 import { loadLinks, loadPatterns, survivor } from '../patterns/pattern-store.js';
 import { computeSessionSignals, type SessionSignals } from '../signals/session-signals.js';
 import { binder, sessionEventsSql } from '../signals/signal-sql.js';
@@ -84,9 +84,7 @@ export interface SessionPageData {
   archived: boolean;
 }
 
-/** Milliseconds of a store timestamp: ISO with a zone, or `YYYY-MM-DD HH:MM:SS[.ffffff]` in UTC. */
-export const tsMs = (ts: string): number =>
-  Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(ts) ? ts : `${ts.replace(' ', 'T')}Z`);
+export { tsMs };
 
 export async function sessionPageData(
   ctx: AnalysisContext,
