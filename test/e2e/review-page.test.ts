@@ -156,7 +156,7 @@ describe('review page, keyboard only', () => {
     expect((await api('review.status', { queue: 'w48' })).done).toBe(2);
   });
 
-  it('picks an existing pattern and creates one with t, and links the saved note to both', async () => {
+  it('picks an existing pattern and creates one with t, and links the saved note to both, once after a failed save', async () => {
     expect(page.url()).toMatch(/\/review\/w48\/3$/);
     await page.keyboard.press('2');
     await page.keyboard.press('t');
@@ -171,7 +171,18 @@ describe('review page, keyboard only', () => {
     expect(await page.locator('dialog#picker[open]').count()).toBe(0);
     expect(await page.textContent('#chips')).toBe('vague-specmissing-csv (new)');
     const third = (await api('review.show', { queue: 'w48', item: '3' })).item.session_id;
+    // The first link fails: the page stays, says so, and the retry saves no second verdict.
+    let failOnce = true;
+    await page.route('**/api/analysis/patterns.assign', async (route) => {
+      if (!failOnce) return route.continue();
+      failOnce = false;
+      await route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":"store busy"}' });
+    });
+    await page.keyboard.press('Control+Enter');
+    await page.locator('#save-state', { hasText: /^not saved: store busy/ }).waitFor();
+    expect(page.url()).toMatch(/\/review\/w48\/3$/);
     await Promise.all([page.waitForURL(/\/review\/w48\/4$/), page.keyboard.press('Control+Enter')]);
+    await page.unroute('**/api/analysis/patterns.assign');
 
     const shown = await api('review.show', { queue: 'w48', item: third });
     expect(shown.notes).toHaveLength(1);

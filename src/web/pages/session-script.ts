@@ -23,6 +23,8 @@ export const SESSION_SCRIPT = String.raw`(() => {
     verdict: saved.verdict ?? (body.dataset.verdict || null),
     first: saved.first ?? (body.dataset.first || null),
     chips: saved.chips || [],
+    /** The verdict this page saved: its arguments, note id and the patterns linked to it. */
+    saved: null,
   };
   const keep = () => review && localStorage.setItem(draftKey,
     JSON.stringify({ note: note.value, verdict: state.verdict, first: state.first, chips: state.chips }));
@@ -86,12 +88,18 @@ export const SESSION_SCRIPT = String.raw`(() => {
     if (state.first) args.firstEvent = state.first;
     if (note.value.trim()) args.note = note.value;
     try {
-      const saved = await post('review.verdict', args);
+      // A retry after a failed pattern step reuses the verdict it saved (unless it changed since),
+      // so the item gets one annotation, and links each pattern once.
+      const key = JSON.stringify(args);
+      if (!state.saved || state.saved.key !== key) state.saved = { key, id: (await post('review.verdict', args)).id, linked: new Set() };
+      const done = state.saved;
       for (const c of state.chips) {
+        if (done.linked.has(c.slug)) continue;
         if (c.isNew) await post('patterns.add', { slug: c.slug }).catch((e) => {
           if (!/exists already/.test(e.message)) throw e;
         });
-        await post('patterns.assign', { note: saved.id, pattern: c.slug });
+        await post('patterns.assign', { note: done.id, pattern: c.slug });
+        done.linked.add(c.slug);
       }
       localStorage.removeItem(draftKey);
       status.textContent = 'saved';
