@@ -11,6 +11,8 @@ export interface AnalysisContext {
   store: Store;
   /** The member acting (from the token), or the local user. */
   author: string;
+  /** The acting member's role when a token named one; absent for the store's own user (CLI on the file, loopback without tokens). */
+  role?: string;
   now(): Date;
   /** The configured secret redaction, applied to notes and evidence before they are stored. */
   redact(text: string): string;

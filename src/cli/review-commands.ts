@@ -134,10 +134,14 @@ export function registerReviewCommands(program: Command): void {
         ? runAndPrint(o, 'review.next', { queue, hold: o.hold }, renderReviewItem)
         : runAndPrint(o, 'review.show', { queue, item }, renderReviewItem),
     );
-  analysisCommand(review, 'release', "give back a reserved item (yours, or anyone's with --force)")
+  analysisCommand(
+    review,
+    'release',
+    "give back a reserved item (yours; anyone's with --force, for a coordinator or the admin)",
+  )
     .argument('<queue>', 'queue name')
     .argument('<session>', 'session id')
-    .option('--force', "free another reviewer's reservation")
+    .option('--force', "free another reviewer's reservation (coordinator or admin)")
     .action((queue: string, session: string, o: AnalysisOpts & { force?: boolean }) =>
       runAndPrint(o, 'review.release', { queue, session, force: o.force === true }),
     );

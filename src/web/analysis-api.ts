@@ -29,6 +29,7 @@ export function registerAnalysisApi(app: FastifyInstance, deps: AnalysisApiDeps)
       const ctx = {
         store: deps.store,
         author: member?.name ?? claimed ?? 'local',
+        ...(member ? { role: member.role } : {}),
         now: () => new Date(),
         redact: deps.redact,
       };

@@ -80,6 +80,18 @@ describe('two reviewers through a collector that requires tokens', () => {
     const taken = await unsilo(c.dataDir, 'review', 'release', 'w2', rita.item!.session_id, ...as('sam'));
     expect(taken.code).toBe(1);
     expect(taken.stderr).toContain('rita holds');
+    // --force is a coordinator's (or the admin's): a reviewer's token cannot free another's hold.
+    const forced = await unsilo(
+      c.dataDir,
+      'review',
+      'release',
+      'w2',
+      rita.item!.session_id,
+      '--force',
+      ...as('sam'),
+    );
+    expect(forced.code).toBe(1);
+    expect(forced.stderr).toContain("only a coordinator or the admin can free rita's hold");
     const verdict = await unsilo(
       c.dataDir,
       'review',

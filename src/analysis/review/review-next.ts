@@ -73,6 +73,10 @@ export async function releaseItem(
     throw new AnalysisError(
       `${held.reviewer} holds ${req.session} until ${held.reserved_until}; pass --force to free it anyway`,
     );
+  if (held.reviewer !== ctx.author && ctx.role !== undefined && !['coordinator', 'admin'].includes(ctx.role))
+    throw new AnalysisError(
+      `only a coordinator or the admin can free ${held.reviewer}'s hold on ${req.session}; it ends by itself at ${held.reserved_until}`,
+    );
   await release(ctx, queue.id, req.session, held.reviewer);
   return { queue: queue.name, session: req.session, released: true, holder: held.reviewer };
 }
