@@ -5,11 +5,10 @@
  * on <body> tell /assets/session.js where complete-and-advance and the arrows go.
  */
 import type { ReviewPageData } from '../../analysis/review/review-page-data.js';
+import { scriptJson } from './chart-html.js';
 import { esc } from './page-html.js';
 import { renderSessionPage } from './session-html.js';
 
-/** JSON inside <script type="application/json">: `<` escaped so no text can close the element. */
-const jsonScript = (v: unknown): string => JSON.stringify(v).replaceAll('<', '\\u003c');
 
 export function renderReviewPage(d: ReviewPageData): string {
   const base = `/review/${encodeURIComponent(d.queue)}`;
@@ -24,7 +23,7 @@ ${d.reservation ? `<p id="reservation" class="small">held by <b>${esc(d.reservat
 <p class="muted small">Ctrl+Enter: save and next · →/← move without saving · ? keys</p></aside>`;
   const picker = `<dialog id="picker" aria-label="pattern picker"><label for="picker-input">pattern: type to filter, ↑/↓, Enter picks, Esc closes</label>
 <input id="picker-input" autocomplete="off" spellcheck="false"><ul id="picker-list" role="listbox"></ul></dialog>
-<script type="application/json" id="patterns-data">${jsonScript(d.patterns)}</script>`;
+<script type="application/json" id="patterns-data">${scriptJson(d.patterns)}</script>`;
   return renderSessionPage(d, {
     base: here,
     title: `${d.queue} ${d.position}/${d.total} · ${d.session_id}`,
