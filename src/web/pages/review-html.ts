@@ -9,7 +9,6 @@ import { scriptJson } from './chart-html.js';
 import { esc } from './page-html.js';
 import { renderSessionPage } from './session-html.js';
 
-
 export function renderReviewPage(d: ReviewPageData): string {
   const base = `/review/${encodeURIComponent(d.queue)}`;
   const here = `${base}/${d.position}`;
