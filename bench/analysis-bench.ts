@@ -14,47 +14,26 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { runAction } from '../src/analysis/analysis-actions.js';
 import type { AnalysisContext } from '../src/analysis/analysis-context.js';
 import { reviewPageData } from '../src/analysis/review/review-page-data.js';
 import { DuckdbStore } from '../src/store/duckdb/duckdb-store.js';
-import { DUCKDB, generateSql } from './query-bench-data.js';
+import { benchArg, benchLog, buildBenchDuckdb } from './bench-duckdb.js';
 import { nowMs, round, summarize, writeBenchResult } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const argv = process.argv.slice(2);
-const arg = (name: string, def: number): number => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(argv[i + 1]) : def;
-};
-const EVENTS = arg('events', 10_000_000);
-const RUNS = arg('runs', 5);
-const log = (msg: string): void => {
-  process.stderr.write(`[analysis-bench] ${msg}\n`);
-};
+const EVENTS = benchArg('events', 10_000_000);
+const RUNS = benchArg('runs', 5);
+const log = benchLog('analysis-bench');
 
-async function buildStore(file: string): Promise<void> {
-  const store = new DuckdbStore({ file });
-  await store.start();
-  await store.close();
-  const db = await DuckDBInstance.create(file);
-  const conn = await db.connect();
-  const t0 = nowMs();
-  await conn.run(generateSql(DUCKDB, EVENTS, new Date('2026-11-28T00:00:00Z')));
-  // One 1,500-event session on 2026-11-27, a failing `npm test` every 25 events.
-  await conn.run(`INSERT INTO events (key, ts, member, event_name, session_id, prompt_id, event_sequence, tool_name,
+/** One 1,500-event session on 2026-11-27, a failing `npm test` every 25 events. */
+const BIG_SESSION = `INSERT INTO events (key, ts, member, event_name, session_id, prompt_id, event_sequence, tool_name,
       command, validation_kind, success, scope_name, attributes, resource)
     SELECT 'big-' || i, TIMESTAMP '2026-11-27 09:00:00' + to_microseconds(i * 1000000), 'member-1',
       CASE WHEN i = 0 THEN 'user_prompt' ELSE 'tool_result' END, 'big-session', 'big-prompt', i, 'Bash',
       CASE WHEN i % 25 = 0 THEN 'npm test' ELSE 'ls' END, CASE WHEN i % 25 = 0 THEN 'test' END, i % 25 <> 0,
       'com.anthropic.claude_code.events', '{}', '{}'
-    FROM range(1500) t(i)`);
-  await conn.run('CHECKPOINT');
-  log(`generated ${EVENTS.toLocaleString('en-US')} events in ${round((nowMs() - t0) / 1000, 1)} s`);
-  conn.closeSync();
-  db.closeSync();
-}
+    FROM range(1500) t(i)`;
 
 /** The first (untimed in the p50: warm-up) run's ms, per label. */
 const firstRuns: Record<string, number> = {};
@@ -74,7 +53,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'unsilo-analysis-bench-'));
   try {
     const file = path.join(dir, 'bench.duckdb');
-    await buildStore(file);
+    await buildBenchDuckdb(file, EVENTS, [BIG_SESSION], log);
     const store = new DuckdbStore({ file });
     await store.start();
     const ctx: AnalysisContext = {

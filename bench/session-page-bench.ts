@@ -14,42 +14,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DuckDBInstance } from '@duckdb/node-api';
 import Fastify from 'fastify';
 import { runAction } from '../src/analysis/analysis-actions.js';
 import { DuckdbStore } from '../src/store/duckdb/duckdb-store.js';
 import { registerReviewPages } from '../src/web/pages/review-pages.js';
-import { DUCKDB, generateSql } from './query-bench-data.js';
+import { benchArg, benchLog, buildBenchDuckdb } from './bench-duckdb.js';
 import { BIG_EVENTS, BIG_SPANS } from './session-page-bench-sql.js';
 import { nowMs, round, writeBenchResult } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const argv = process.argv.slice(2);
-const arg = (name: string, def: number): number => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(argv[i + 1]) : def;
-};
-const EVENTS = arg('events', 10_000_000);
-const RUNS = arg('runs', 20);
-const log = (msg: string): void => {
-  process.stderr.write(`[session-page-bench] ${msg}\n`);
-};
-
-async function buildStore(file: string): Promise<void> {
-  const store = new DuckdbStore({ file });
-  await store.start();
-  await store.close();
-  const db = await DuckDBInstance.create(file);
-  const conn = await db.connect();
-  const t0 = nowMs();
-  await conn.run(generateSql(DUCKDB, EVENTS, new Date('2026-11-28T00:00:00Z')));
-  await conn.run(BIG_EVENTS);
-  await conn.run(BIG_SPANS);
-  await conn.run('CHECKPOINT');
-  log(`generated ${EVENTS.toLocaleString('en-US')} events in ${round((nowMs() - t0) / 1000, 1)} s`);
-  conn.closeSync();
-  db.closeSync();
-}
+const EVENTS = benchArg('events', 10_000_000);
+const RUNS = benchArg('runs', 20);
+const log = benchLog('session-page-bench');
 
 const pct = (sorted: readonly number[], p: number): number =>
   round(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!, 1);
@@ -58,7 +34,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'unsilo-session-page-bench-'));
   try {
     const file = path.join(dir, 'bench.duckdb');
-    await buildStore(file);
+    await buildBenchDuckdb(file, EVENTS, [BIG_EVENTS, BIG_SPANS], log);
     const store = new DuckdbStore({ file });
     await store.start();
     const ctx = {
