@@ -7,7 +7,8 @@
  * windows with the version in force.
  *
  * Validation commands are recognised at ingest (`events.validation_kind`, from the configured
- * `validation.*` patterns), so they need the command: OTEL_LOG_TOOL_DETAILS=1.
+ * `validation.*` patterns), so they need the command: from Claude Code with OTEL_LOG_TOOL_DETAILS=1, or
+ * from unsilo's PostToolUse / PostToolUseFailure hooks (`tool_outcomes`, joined in signal-sql.ts).
  */
 
 export interface CountSignal {
@@ -50,7 +51,7 @@ export const SIGNALS: readonly SignalDef[] = [
       'failing tool results whose command is a validation (tests, linters, type checks, builds, book tools)',
     above: 3,
     where: `${VALIDATION} AND success = false`,
-    needs: 'OTEL_LOG_TOOL_DETAILS=1 (the command)',
+    needs: "the command: unsilo's tool hooks (setup) or OTEL_LOG_TOOL_DETAILS=1",
   },
   {
     kind: 'count',
@@ -60,7 +61,7 @@ export const SIGNALS: readonly SignalDef[] = [
     above: 2,
     where: `${VALIDATION} AND prior_failures > 0`,
     windowed: true,
-    needs: 'OTEL_LOG_TOOL_DETAILS=1',
+    needs: "the command: unsilo's tool hooks (setup) or OTEL_LOG_TOOL_DETAILS=1",
   },
   {
     kind: 'count',
@@ -70,7 +71,7 @@ export const SIGNALS: readonly SignalDef[] = [
     above: 0,
     where: `${TOOL_RESULT} AND tool_input IS NOT NULL AND same_calls >= 3 AND same_successes = 0`,
     windowed: true,
-    needs: 'OTEL_LOG_TOOL_DETAILS=1 (the input)',
+    needs: "the input: OTEL_LOG_TOOL_DETAILS=1 (for Bash, unsilo's tool hooks suffice)",
   },
   {
     kind: 'count',
