@@ -4,42 +4,21 @@
  * requires tokens: a reviewer may sample and give verdicts, an author may not, and the CLI's JSON is
  * the API's JSON.
  */
-import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckdbStore } from '../../src/store/duckdb/duckdb-store.js';
 import { arm } from '../fixtures/change-dataset.js';
 import { signalDataset } from '../fixtures/signal-dataset.js';
-import { BIN, startTestCollector, tempDir, type TestCollector } from '../support/collector-fixture.js';
+import { startTestCollector, tempDir, type TestCollector } from '../support/collector-fixture.js';
+import type { Ran } from '../support/member-cli.js';
+import { unsiloIn, unsiloJson } from '../support/unsilo-cli.js';
 
-const exec = promisify(execFile);
 const team = signalDataset(60);
 const WINDOW = ['--since', '2026-10-01', '--until', '2026-10-31'];
 
-async function unsilo(
-  cwd: string,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], {
-      cwd,
-      env: { ...process.env, UNSILO_TOKEN: '' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-const json = async <T>(cwd: string, ...args: string[]): Promise<T> => {
-  const r = await unsilo(cwd, ...args, '--format', 'json');
-  expect(r.stderr).toBe('');
-  expect(r.code).toBe(0);
-  return JSON.parse(r.stdout) as T;
-};
+const unsilo = (cwd: string, ...args: string[]): Promise<Ran> => unsiloIn(cwd, args);
+const json = <T>(cwd: string, ...args: string[]): Promise<T> => unsiloJson<T>(cwd, args);
 
 interface Sampled {
   created: boolean;

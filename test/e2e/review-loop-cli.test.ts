@@ -4,41 +4,21 @@
  * in their names; on the store file, the notes export as JSON lines, an LLM draft made from them
  * imports as proposals that count only once confirmed, and watch reports a detector's weekly rates.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckdbStore } from '../../src/store/duckdb/duckdb-store.js';
 import { signalDataset } from '../fixtures/signal-dataset.js';
-import { BIN, startTestCollector, tempDir, type TestCollector } from '../support/collector-fixture.js';
+import { startTestCollector, tempDir, type TestCollector } from '../support/collector-fixture.js';
+import type { Ran } from '../support/member-cli.js';
+import { unsiloIn, unsiloJson } from '../support/unsilo-cli.js';
 
-const exec = promisify(execFile);
 const team = signalDataset(60);
 const WINDOW = ['--since', '2026-10-01', '--until', '2026-10-31'];
 
-async function unsilo(
-  cwd: string,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], {
-      cwd,
-      env: { ...process.env, UNSILO_TOKEN: '', UNSILO_AUTHOR: '' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-const json = async <T>(cwd: string, ...args: string[]): Promise<T> => {
-  const r = await unsilo(cwd, ...args, '--format', 'json');
-  expect(r.stderr).toBe('');
-  expect(r.code).toBe(0);
-  return JSON.parse(r.stdout) as T;
-};
+const unsilo = (cwd: string, ...args: string[]): Promise<Ran> => unsiloIn(cwd, args, { UNSILO_AUTHOR: '' });
+const json = <T>(cwd: string, ...args: string[]): Promise<T> =>
+  unsiloJson<T>(cwd, args, { UNSILO_AUTHOR: '' });
 
 interface Next {
   item: { session_id: string; position: number } | null;
