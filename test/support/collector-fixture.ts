@@ -144,3 +144,15 @@ export async function postLogs(url: string, body: Buffer): Promise<number> {
   await res.arrayBuffer();
   return res.status;
 }
+
+/** What a collector that requires tokens answers to a GET of each path without one (path → status). */
+export async function statusesWithoutToken(paths: readonly string[]): Promise<Record<string, number>> {
+  const c = await startTestCollector({ auth: { requireToken: 'always' } });
+  try {
+    const out: Record<string, number> = {};
+    for (const p of paths) out[p] = (await fetch(`${c.httpUrl}${p}`)).status;
+    return out;
+  } finally {
+    await c.dispose();
+  }
+}
