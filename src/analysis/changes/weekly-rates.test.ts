@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { flaggedSession } from '../../../test/fixtures/session-signals.js';
 import type { SessionSignals } from '../signals/session-signals.js';
 import { weeklyRates } from './weekly-rates.js';
 
 let seq = 0;
-const session = (start: string, flagged: boolean, end = start): SessionSignals => ({
-  session_id: `s${seq++}`,
-  start_ts: start,
-  end_ts: end,
-  member: null,
-  chapter: null,
-  feature: null,
-  cc_version: null,
-  model: null,
-  prompts: 1,
-  cost_usd: 0,
-  values: {},
-  flags: { validation_failures: flagged },
-});
+const session = (start: string, flagged: boolean, end = start): SessionSignals =>
+  flaggedSession(`s${seq++}`, start, flagged, end);
 /** n sessions from `start`, one a minute, the first `x` of them flagged. */
 const many = (start: string, n: number, x: number): SessionSignals[] =>
   Array.from({ length: n }, (_, i) => session(new Date(Date.parse(start) + i * 60_000).toISOString(), i < x));

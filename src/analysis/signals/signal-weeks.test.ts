@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { flaggedSession } from '../../../test/fixtures/session-signals.js';
 import type { SessionSignals } from './session-signals.js';
 import { weeklyRates } from './signal-weeks.js';
 
-const session = (start: string, flagged: boolean): SessionSignals => ({
-  session_id: start,
-  start_ts: start,
-  end_ts: start,
-  member: null,
-  chapter: null,
-  feature: null,
-  cc_version: null,
-  model: null,
-  prompts: 1,
-  cost_usd: 0,
-  values: {},
-  flags: { validation_failures: flagged },
-});
+const session = (start: string, flagged: boolean): SessionSignals => flaggedSession(start, start, flagged);
 
 describe('weeklyRates', () => {
   it('buckets sessions by the week they start in, with Wilson intervals, and marks the running week', () => {
