@@ -33,6 +33,8 @@ const SCRIPT: readonly ScriptStep[] = [
   { kind: 'text', text: 'Done.' },
 ];
 const TOOL_CALLS = SCRIPT.filter((s) => s.kind === 'tool_use').length;
+/** The script's validation commands, each of which fails. */
+const FAILING_VALIDATIONS = ['npm test', 'npm test', 'make test', 'vale chapters/', 'markdownlint chapters/'];
 
 describe('signals on a real Claude Code session with failing validations', () => {
   let collector: TestCollector;
@@ -78,13 +80,7 @@ describe('signals on a real Claude Code session with failing validations', () =>
     });
     expect(s!.flags.validation_failures).toBe(true);
     const t = await testSignal(collector.store, 'validation_failures', s!.session_id);
-    expect(t.events.map((e) => e.command)).toEqual([
-      'npm test',
-      'npm test',
-      'make test',
-      'vale chapters/',
-      'markdownlint chapters/',
-    ]);
+    expect(t.events.map((e) => e.command)).toEqual(FAILING_VALIDATIONS);
     expect(t.events.map((e) => e.validation_kind)).toEqual(['test', 'test', 'test', 'lint', 'lint']);
   });
 });
@@ -156,12 +152,6 @@ describe('signals on a real Claude Code session configured only by unsilo setup 
     expect(s!.values).toMatchObject({ validation_failures: 5, validation_reruns: 1 });
     expect(s!.flags.validation_failures).toBe(true);
     const t = await testSignal(collector.store, 'validation_failures', s!.session_id);
-    expect(t.events.map((e) => e.command)).toEqual([
-      'npm test',
-      'npm test',
-      'make test',
-      'vale chapters/',
-      'markdownlint chapters/',
-    ]);
+    expect(t.events.map((e) => e.command)).toEqual(FAILING_VALIDATIONS);
   });
 });
